@@ -1,0 +1,24 @@
+// One formatter for every workload-aware routing log line, so specs and operators can grep
+// `[WA-ROUTING] <event> key=value ...` the same way for every event (the seed's format).
+
+export const WA_MARKER = '[WA-ROUTING]';
+
+export type LogValue = string | number | boolean | undefined;
+
+function formatValue(value: string | number | boolean): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(4);
+  if (typeof value === 'boolean') return String(value);
+  return /^[\w.:/@-]+$/.test(value) ? value : JSON.stringify(value);
+}
+
+export function markedLine(marker: string, event: string, fields: Record<string, LogValue>): string {
+  const parts = [marker, event];
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== undefined) parts.push(`${key}=${formatValue(value)}`);
+  }
+  return parts.join(' ');
+}
+
+export function waLog(event: string, fields: Record<string, LogValue>): string {
+  return markedLine(WA_MARKER, event, fields);
+}
