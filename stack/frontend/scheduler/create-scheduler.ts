@@ -1,0 +1,26 @@
+// The table of scheduling policies the frontend's --scheduler flag accepts. A policy
+// file adds one entry here; the CLI validates against these keys.
+
+import { FcfsScheduler } from './fcfs.ts';
+import type { Scheduler } from './scheduler.ts';
+
+/** Policy tuning from repeated `--scheduler-option key=value` flags. */
+export type SchedulerOptions = Readonly<Record<string, string | number | boolean>>;
+
+export type SchedulerFactory = (opts: SchedulerOptions, log: (line: string) => void) => Scheduler;
+
+const factories: Record<string, SchedulerFactory> = {
+  fcfs: () => new FcfsScheduler(),
+};
+
+export function schedulerPolicies(): string[] {
+  return Object.keys(factories);
+}
+
+export function createScheduler(policy: string, opts: SchedulerOptions, log: (line: string) => void): Scheduler {
+  const factory = factories[policy];
+  if (!factory) {
+    throw new Error(`unknown scheduler policy "${policy}" (known: ${schedulerPolicies().join(', ')})`);
+  }
+  return factory(opts, log);
+}
