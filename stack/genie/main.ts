@@ -1,0 +1,29 @@
+// Mock Genie tensor server: `npm run genie -- --host 127.0.0.1 --port 0`.
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from './config.ts';
+import { createGenieServer } from './server.ts';
+
+let config;
+try {
+  config = parseArgs(process.argv.slice(2));
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
+
+const server = createGenieServer(config);
+server.on('error', (err) => {
+  console.error(`genie: cannot listen on ${config.host}:${config.port}: ${err.message}`);
+  process.exit(1);
+});
+server.listen(config.port, config.host, () => {
+  const { port } = server.address() as AddressInfo;
+  console.log(`listening on http://${config.host}:${port}`);
+});
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  });
+}
