@@ -3,6 +3,7 @@
 
 import { KvRouter } from './kv.ts';
 import { LeastLoadedRouter } from './least-loaded.ts';
+import { LocalityRouter } from './locality.ts';
 import { RandomRouter } from './random.ts';
 import { RoundRobinRouter } from './round-robin.ts';
 import type { Router } from './router.ts';
@@ -14,6 +15,7 @@ const factories: Record<string, RouterFactory> = {
   random: () => new RandomRouter(),
   'least-loaded': () => new LeastLoadedRouter(),
   kv: () => new KvRouter(),
+  locality: () => new LocalityRouter(),
 };
 
 export function routerModes(): string[] {

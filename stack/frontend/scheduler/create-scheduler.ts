@@ -1,8 +1,11 @@
 // The table of scheduling policies the frontend's --scheduler flag accepts. A policy
 // file adds one entry here; the CLI validates against these keys.
 
+import { createAtlasScheduler } from './atlas.ts';
 import { FcfsScheduler } from './fcfs.ts';
+import { createPlasScheduler } from './plas.ts';
 import type { Scheduler } from './scheduler.ts';
+import { createWorkloadAwareScheduler } from './workload-aware.ts';
 
 /** Policy tuning from repeated `--scheduler-option key=value` flags. */
 export type SchedulerOptions = Readonly<Record<string, string | number | boolean>>;
@@ -11,6 +14,9 @@ export type SchedulerFactory = (opts: SchedulerOptions, log: (line: string) => v
 
 const factories: Record<string, SchedulerFactory> = {
   fcfs: () => new FcfsScheduler(),
+  plas: createPlasScheduler,
+  atlas: createAtlasScheduler,
+  'workload-aware': createWorkloadAwareScheduler,
 };
 
 export function schedulerPolicies(): string[] {

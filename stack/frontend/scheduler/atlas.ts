@@ -1,0 +1,12 @@
+// ATLAS: for multi-threaded programs, a call's priority is the service attained along the
+// critical path of its thread's ancestors, so a branch lagging behind its siblings runs
+// first and the program's makespan shrinks.
+
+import type { SchedulerOptions } from './create-scheduler.ts';
+import { MultiLevelQueueScheduler, multiLevelParams } from './multi-level-queue.ts';
+
+export function createAtlasScheduler(opts: SchedulerOptions): MultiLevelQueueScheduler {
+  return new MultiLevelQueueScheduler('atlas', multiLevelParams('atlas', opts), (table, request, nowMs, memo) =>
+    table.criticalPathMs(request.programId, request.threadId, nowMs, memo),
+  );
+}

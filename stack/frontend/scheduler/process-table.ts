@@ -1,0 +1,145 @@
+// The Autellix process table: per program, the service it has attained (completed calls
+// plus the running time of calls still on a worker) and, per thread, its own service and
+// its parent threads, from which ATLAS reads the critical path of the program's DAG.
+
+import { evictIdle, touch } from './idle-eviction.ts';
+import type { QueuedRequest } from './scheduler.ts';
+
+/** Calls without a thread id belong to the program's main thread. */
+export const MAIN_THREAD = 'main';
+
+interface ThreadRecord {
+  serviceMs: number;
+  parents: Set<string>;
+  calls: number;
+}
+
+interface ProgramRecord {
+  serviceMs: number;
+  completedCalls: number;
+  queued: number;
+  /** requestId → thread and dispatch time of calls now on a worker. */
+  running: Map<string, { threadId: string; startMs: number }>;
+  threads: Map<string, ThreadRecord>;
+}
+
+const threadOf = (request: QueuedRequest): string => request.threadId ?? MAIN_THREAD;
+
+export class ProcessTable {
+  private readonly programs = new Map<string, ProgramRecord>();
+
+  constructor(private readonly maxPrograms = 10_000) {}
+
+  get programCount(): number {
+    return this.programs.size;
+  }
+
+  /** A call of a program arrived: register the program, its thread and the thread's parents. */
+  register(request: QueuedRequest): void {
+    if (request.programId === undefined) return;
+    const program = this.programs.get(request.programId) ?? {
+      serviceMs: 0,
+      completedCalls: 0,
+      queued: 0,
+      running: new Map(),
+      threads: new Map(),
+    };
+    touch(this.programs, request.programId, program);
+    const threadId = threadOf(request);
+    const thread = program.threads.get(threadId) ?? { serviceMs: 0, parents: new Set<string>(), calls: 0 };
+    program.threads.set(threadId, thread);
+    for (const parent of request.parentThreadIds ?? []) if (parent !== threadId) thread.parents.add(parent);
+    thread.calls++;
+    program.queued++;
+    evictIdle(this.programs, this.maxPrograms, (p) => p.queued === 0 && p.running.size === 0);
+  }
+
+  /** A queued call left the queue without running (its client went away). */
+  withdrawn(request: QueuedRequest): void {
+    const program = this.program(request);
+    if (program) program.queued--;
+  }
+
+  started(request: QueuedRequest, nowMs: number): void {
+    const program = this.program(request);
+    if (!program) return;
+    program.queued--;
+    program.running.set(request.requestId, { threadId: threadOf(request), startMs: nowMs });
+  }
+
+  finished(request: QueuedRequest, serviceMs: number): void {
+    const program = this.program(request);
+    if (!program) return;
+    program.running.delete(request.requestId);
+    program.serviceMs += serviceMs;
+    program.completedCalls++;
+    const thread = program.threads.get(threadOf(request));
+    if (thread) thread.serviceMs += serviceMs;
+  }
+
+  /** PLAS priority: everything the program has been served so far; 0 for unknown programs. */
+  programServiceMs(programId: string | undefined, nowMs: number): number {
+    const program = programId === undefined ? undefined : this.programs.get(programId);
+    if (!program) return 0;
+    let running = 0;
+    for (const call of program.running.values()) running += nowMs - call.startMs;
+    return program.serviceMs + running;
+  }
+
+  /**
+   * ATLAS priority: the largest attained service along any path of parent threads ending
+   * at this thread. `memo` lets one scheduling pass share the work across queued calls.
+   */
+  criticalPathMs(programId: string | undefined, threadId: string | undefined, nowMs: number, memo = new Map<string, number>()): number {
+    const program = programId === undefined ? undefined : this.programs.get(programId);
+    if (!program) return 0;
+    const runningByThread = new Map<string, number>();
+    for (const call of program.running.values()) {
+      runningByThread.set(call.threadId, (runningByThread.get(call.threadId) ?? 0) + nowMs - call.startMs);
+    }
+    const onPath = new Set<string>();
+    const visit = (id: string): number => {
+      const key = `${programId}\u0000${id}`;
+      const known = memo.get(key);
+      if (known !== undefined) return known;
+      const thread = program.threads.get(id);
+      if (!thread || onPath.has(id)) return 0; // unknown parent, or a cycle in client-supplied ids
+      onPath.add(id);
+      let longestParent = 0;
+      for (const parent of thread.parents) longestParent = Math.max(longestParent, visit(parent));
+      onPath.delete(id);
+      const total = longestParent + thread.serviceMs + (runningByThread.get(id) ?? 0);
+      memo.set(key, total);
+      return total;
+    };
+    return visit(threadId ?? MAIN_THREAD);
+  }
+
+  snapshot(nowMs: number): Record<string, unknown> {
+    const programs: Record<string, unknown> = {};
+    for (const [id, program] of this.programs) {
+      const memo = new Map<string, number>();
+      const threads: Record<string, unknown> = {};
+      for (const [threadId, thread] of program.threads) {
+        threads[threadId] = {
+          serviceMs: thread.serviceMs,
+          calls: thread.calls,
+          parents: [...thread.parents],
+          criticalPathMs: this.criticalPathMs(id, threadId, nowMs, memo),
+        };
+      }
+      programs[id] = {
+        serviceMs: this.programServiceMs(id, nowMs),
+        completedCalls: program.completedCalls,
+        queued: program.queued,
+        running: program.running.size,
+        threads,
+      };
+    }
+    return programs;
+  }
+
+  private program(request: QueuedRequest): ProgramRecord | undefined {
+    return request.programId === undefined ? undefined : this.programs.get(request.programId);
+  }
+}
