@@ -1,0 +1,82 @@
+// Wires a running frontend together: NATS, etcd discovery, KV events, scheduler,
+// router, dispatcher and the HTTP server.
+
+import type { AddressInfo } from 'node:net';
+import { connect, JSONCodec, type NatsConnection } from 'nats';
+import type { KvEvent } from '../protocol/messages.ts';
+import { kvEventsSubject } from '../protocol/subjects.ts';
+import type { FrontendConfig } from './config.ts';
+import { startEtcdDiscovery } from './discovery/etcd-discovery.ts';
+import { WorkerRegistry } from './discovery/worker-registry.ts';
+import { Dispatcher } from './dispatch/dispatcher.ts';
+import { createFrontendServer } from './http/server.ts';
+import type { Log } from './log.ts';
+import { FrontendMetrics } from './metrics.ts';
+import { createRouter } from './routing/create-router.ts';
+import { createScheduler } from './scheduler/create-scheduler.ts';
+
+export interface RunningFrontend {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startFrontend(config: FrontendConfig, log: Log): Promise<RunningFrontend> {
+  const nc: NatsConnection = await connect({ servers: config.nats, name: 'servewright-frontend', maxReconnectAttempts: -1 });
+  const registry = new WorkerRegistry(config.busyThreshold);
+  const scheduler = createScheduler(config.scheduler, config.schedulerOption, log);
+  const router = createRouter(config.routerMode, log);
+  const metrics: FrontendMetrics = new FrontendMetrics({
+    inflight: () => dispatcher.inFlight,
+    queueDepth: () => dispatcher.queueDepth,
+    workers: () => registry.list().length,
+  });
+  const dispatcher: Dispatcher = new Dispatcher(registry, scheduler, router, config.maxQueue, (req, placement) => {
+    const workerId = placement.worker.registration.id;
+    metrics.workerRequests.inc({ worker_id: workerId });
+    log(
+      `dispatch request_id=${req.queued.requestId} worker_id=${workerId} phase=${placement.phase} router=${router.mode} reason="${placement.reason}" queue_ms=${placement.queueMs}`,
+    );
+  });
+
+  const kvCodec = JSONCodec<KvEvent>();
+  const kvSub = nc.subscribe(kvEventsSubject(config.namespace), {
+    callback: (err, msg) => {
+      if (err) return log(`WARN kv events subscription: ${err.message}`);
+      try {
+        registry.applyKvEvent(kvCodec.decode(msg.data));
+      } catch (e) {
+        log(`WARN ignoring undecodable kv event: ${(e as Error).message}`);
+      }
+    },
+  });
+  const discovery = await startEtcdDiscovery(config.etcd, config.namespace, registry, log);
+
+  const server = createFrontendServer({
+    nc,
+    namespace: config.namespace,
+    registry,
+    streamTimeoutMs: config.streamTimeoutMs,
+    log,
+    dispatcher,
+    scheduler,
+    metrics,
+    migrationLimit: config.migrationLimit,
+    routerMode: router.mode,
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.httpPort, config.httpHost, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${config.httpHost}:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      kvSub.unsubscribe();
+      await discovery.close();
+      await nc.drain();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+// One attempt of a request on one worker: publish the GenerateRequest with a reply inbox
+// and follow its chunk stream until it ends, breaks, fails or the client goes away.
+
+import { createInbox, JSONCodec, type NatsConnection, type Subscription } from 'nats';
+import type { ControlMessage, GenerateChunk, GenerateRequest } from '../../protocol/messages.ts';
+import { controlSubject, generateSubject } from '../../protocol/subjects.ts';
+import type { WorkerRegistry } from '../discovery/worker-registry.ts';
+
+export type AttemptEnd =
+  | { kind: 'done'; chunk: Extract<GenerateChunk, { type: 'done' }> }
+  /** The stream broke in a way another worker can recover from. */
+  | { kind: 'broken'; cause: string }
+  | { kind: 'failed'; status: number; message: string }
+  | { kind: 'cancelled' };
+
+export interface StreamDeps {
+  nc: NatsConnection;
+  namespace: string;
+  registry: WorkerRegistry;
+  streamTimeoutMs: number;
+  log: (line: string) => void;
+}
+
+const requestCodec = JSONCodec<GenerateRequest>();
+const chunkCodec = JSONCodec<GenerateChunk>();
+const controlCodec = JSONCodec<ControlMessage>();
+
+export function streamFromWorker(
+  deps: StreamDeps,
+  workerId: string,
+  request: GenerateRequest,
+  onChunk: (chunk: GenerateChunk) => void,
+  signal: AbortSignal,
+): Promise<AttemptEnd> {
+  if (signal.aborted) return Promise.resolve({ kind: 'cancelled' });
+  return new Promise((resolve) => {
+    let sub: Subscription | undefined;
+    const finish = (end: AttemptEnd): void => {
+      clearTimeout(silence);
+      sub?.unsubscribe();
+      stopWatchingWorker();
+      signal.removeEventListener('abort', onAbort);
+      resolve(end);
+    };
+    const silence = setTimeout(
+      () => finish({ kind: 'broken', cause: `no chunk for ${deps.streamTimeoutMs} ms` }),
+      deps.streamTimeoutMs,
+    );
+    const stopWatchingWorker = deps.registry.onRemoved((id) => {
+      if (id === workerId) finish({ kind: 'broken', cause: 'worker deregistered' });
+    });
+    const onAbort = (): void => {
+      deps.nc.publish(controlSubject(deps.namespace, workerId), controlCodec.encode({ type: 'kill', requestId: request.requestId }));
+      deps.log(`issued control message Kill to sender request_id=${request.requestId} worker_id=${workerId}`);
+      finish({ kind: 'cancelled' });
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+
+    const inbox = createInbox();
+    sub = deps.nc.subscribe(inbox, {
+      callback: (err, msg) => {
+        if (err) return finish({ kind: 'broken', cause: `reply subscription failed: ${err.message}` });
+        silence.refresh();
+        let chunk: GenerateChunk;
+        try {
+          chunk = chunkCodec.decode(msg.data);
+        } catch (e) {
+          return finish({ kind: 'failed', status: 502, message: `worker ${workerId} sent an undecodable chunk: ${(e as Error).message}` });
+        }
+        if (chunk.type === 'done') return finish({ kind: 'done', chunk });
+        if (chunk.type === 'error') {
+          return finish(
+            chunk.retryable
+              ? { kind: 'broken', cause: `retryable error ${chunk.status}: ${chunk.message}` }
+              : { kind: 'failed', status: chunk.status, message: chunk.message },
+          );
+        }
+        onChunk(chunk);
+      },
+    });
+    deps.nc.publish(generateSubject(deps.namespace, workerId), requestCodec.encode(request), { reply: inbox });
+  });
+}

@@ -1,0 +1,94 @@
+// The frontend's HTTP surface: the OpenAI API plus /health, /metrics and /debug/scheduler.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { FrontendMetrics } from '../metrics.ts';
+import { handleGeneration, type HandlerDeps } from './generation-handler.ts';
+import { sendError, sendJson } from './send.ts';
+
+export interface ServerDeps extends HandlerDeps {
+  metrics: FrontendMetrics;
+  routerMode: string;
+}
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+class BodyError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyError(413, `request body exceeds ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (err) {
+    throw new BodyError(400, `request body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BodyError(400, 'request body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+function models(deps: ServerDeps) {
+  return {
+    object: 'list',
+    data: deps.registry.models().map((id) => ({ id, object: 'model', created: 0, owned_by: 'servewright' })),
+  };
+}
+
+function debugScheduler(deps: ServerDeps) {
+  return {
+    routerMode: deps.routerMode,
+    scheduler: deps.scheduler.snapshot(Date.now()),
+    queueDepth: deps.dispatcher.queueDepth,
+    workers: deps.registry.list().map((w) => ({
+      id: w.registration.id,
+      model: w.registration.model,
+      role: w.registration.role,
+      inFlight: w.inFlight,
+      capacity: w.capacity,
+      cachedBlocks: w.cachedBlocks.size,
+    })),
+  };
+}
+
+async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  const get = req.method === 'GET';
+  if (req.method === 'POST' && (path === '/v1/completions' || path === '/v1/chat/completions')) {
+    const body = await readJsonObject(req);
+    return handleGeneration(deps, path === '/v1/completions' ? 'completion' : 'chat', req, res, body);
+  }
+  if (get && path === '/v1/models') return sendJson(res, 200, models(deps));
+  if (get && path === '/health') {
+    const workers = deps.registry.list().length;
+    return sendJson(res, 200, { status: workers > 0 ? 'ready' : 'no-workers', workers, queueDepth: deps.dispatcher.queueDepth });
+  }
+  if (get && path === '/metrics') {
+    const text = deps.metrics.render();
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    return void res.end(text);
+  }
+  if (get && path === '/debug/scheduler') return sendJson(res, 200, debugScheduler(deps));
+  sendError(res, 404, `no route for ${req.method} ${path}`);
+}
+
+export function createFrontendServer(deps: ServerDeps): Server {
+  return createServer((req, res) => {
+    route(deps, req, res).catch((err: unknown) => {
+      if (err instanceof BodyError) return sendError(res, err.status, err.message);
+      deps.log(`ERROR ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
+      sendError(res, 500, `internal error: ${(err as Error).message}`);
+    });
+  });
+}

@@ -1,0 +1,109 @@
+// A minimal Prometheus text-format registry: the frontend needs a handful of counters,
+// gauges read at scrape time, and two latency histograms, nothing more.
+
+type Labels = Readonly<Record<string, string>>;
+
+const labelKey = (labels: Labels): string =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
+    .join(',');
+
+const sample = (name: string, key: string, value: number): string => `${name}${key ? `{${key}}` : ''} ${value}`;
+
+interface Metric {
+  render(): string[];
+}
+
+export class Counter implements Metric {
+  private readonly values = new Map<string, number>();
+
+  constructor(
+    private readonly name: string,
+    private readonly help: string,
+  ) {}
+
+  inc(labels: Labels = {}, by = 1): void {
+    const key = labelKey(labels);
+    this.values.set(key, (this.values.get(key) ?? 0) + by);
+  }
+
+  render(): string[] {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    for (const [key, v] of this.values) lines.push(sample(this.name, key, v));
+    return lines;
+  }
+}
+
+export class Gauge implements Metric {
+  constructor(
+    private readonly name: string,
+    private readonly help: string,
+    private readonly read: () => number,
+  ) {}
+
+  render(): string[] {
+    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`, sample(this.name, '', this.read())];
+  }
+}
+
+export class Histogram implements Metric {
+  private readonly counts: number[];
+  private sum = 0;
+  private count = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly help: string,
+    private readonly buckets: readonly number[],
+  ) {
+    this.counts = buckets.map(() => 0);
+  }
+
+  observe(value: number): void {
+    this.sum += value;
+    this.count++;
+    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) this.counts[i]!++;
+  }
+
+  render(): string[] {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    this.buckets.forEach((b, i) => lines.push(sample(`${this.name}_bucket`, `le="${b}"`, this.counts[i]!)));
+    lines.push(sample(`${this.name}_bucket`, 'le="+Inf"', this.count));
+    lines.push(sample(`${this.name}_sum`, '', this.sum), sample(`${this.name}_count`, '', this.count));
+    return lines;
+  }
+}
+
+const LATENCY_BUCKETS_S = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+export class FrontendMetrics {
+  readonly requests = new Counter('servewright_frontend_requests_total', 'HTTP generation requests by model and outcome');
+  readonly migrations = new Counter('servewright_frontend_migration_total', 'Requests re-issued to another worker');
+  readonly cancellations = new Counter('servewright_frontend_cancellation_total', 'Requests cancelled by their client');
+  readonly workerRequests = new Counter('servewright_frontend_worker_requests_total', 'Dispatches per worker');
+  readonly ttft = new Histogram('servewright_frontend_time_to_first_token_seconds', 'Arrival to first token', LATENCY_BUCKETS_S);
+  readonly duration = new Histogram('servewright_frontend_request_duration_seconds', 'Arrival to last byte', LATENCY_BUCKETS_S);
+  private readonly all: Metric[];
+
+  constructor(gauges: { inflight: () => number; queueDepth: () => number; workers: () => number }) {
+    this.all = [
+      this.requests,
+      new Gauge('servewright_frontend_inflight_requests', 'Requests dispatched to a worker and not finished', gauges.inflight),
+      new Gauge('servewright_frontend_queue_depth', 'Requests waiting in the frontend for a worker', gauges.queueDepth),
+      new Gauge('servewright_frontend_workers', 'Workers discovered', gauges.workers),
+      this.migrations,
+      this.cancellations,
+      this.workerRequests,
+      this.ttft,
+      this.duration,
+    ];
+    // Zero-valued series exist from the start so specs can diff before/after.
+    this.migrations.inc({ migration_type: 'ongoing_request' }, 0);
+    this.migrations.inc({ migration_type: 'new_request' }, 0);
+    this.cancellations.inc({}, 0);
+  }
+
+  render(): string {
+    return this.all.flatMap((m) => m.render()).join('\n') + '\n';
+  }
+}
