@@ -152,3 +152,16 @@ test.describe('OpenAI client', { tag: ['@e2e', '@framework'] }, () => {
     }
   });
 });
+
+test('aborting a non-streaming request through its signal closes the socket', { tag: ['@e2e', '@framework'] }, async () => {
+  const server = await fakeServer(() => undefined);
+  try {
+    const controller = new AbortController();
+    const pending = new OpenAIClient(server.url).completions({ prompt: 'x' }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(pending).rejects.toBeInstanceOf(ClientAbortError);
+    await server.socketClosed;
+  } finally {
+    await server.close();
+  }
+});

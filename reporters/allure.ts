@@ -1,0 +1,22 @@
+import { dirname, relative, sep } from 'node:path';
+import type { TestCase } from '@playwright/test/reporter';
+import { AllureReporter } from 'allure-playwright';
+import { allureLabels, labelAnnotations } from './allure/labels.ts';
+
+function folderOf(test: TestCase): string {
+  const testDir = test.parent.project()?.testDir ?? dirname(test.location.file);
+  return dirname(relative(testDir, test.location.file)).split(sep).join('/');
+}
+
+/**
+ * allure-playwright plus servewright's labels (epic/feature/story/severity, see
+ * allure/labels.ts). The labels ride in as extra annotations on a view of the test, so
+ * the TestCase that other reporters see is left untouched.
+ */
+export default class ServewrightAllureReporter extends AllureReporter {
+  override onTestBegin(test: TestCase): void {
+    const labels = allureLabels({ tags: test.tags, folder: folderOf(test), describes: test.titlePath().slice(3, -1) });
+    const annotations = [...test.annotations, ...labelAnnotations(labels)];
+    super.onTestBegin(Object.create(test, { annotations: { value: annotations } }) as TestCase);
+  }
+}

@@ -1,0 +1,97 @@
+import { dirname, relative, sep } from 'node:path';
+import type { TestCase, TestResult } from '@playwright/test/reporter';
+import {
+  attachmentText,
+  genieResultsSchema,
+  parseJsonAttachment,
+  scenarioMetricsSchema,
+  type AttachmentLike,
+  type Parsed,
+} from './attachments.ts';
+import type { LogTail, Outcome, TestRecord } from './model.ts';
+import { stripAnsi } from './text.ts';
+
+export const SERVICES_PROVIDER_ANNOTATION = 'services-provider';
+export const SCENARIO_METRICS_ATTACHMENT = 'scenario-metrics';
+export const GENIE_RESULTS_ATTACHMENT = 'genie-results';
+
+const OUTCOMES: Record<ReturnType<TestCase['outcome']>, Outcome> = {
+  expected: 'passed',
+  unexpected: 'failed',
+  flaky: 'flaky',
+  skipped: 'skipped',
+};
+
+function isProcessLog(attachment: AttachmentLike): boolean {
+  return attachment.name.endsWith('.log') && attachment.contentType.startsWith('text/plain');
+}
+
+function logTail(attachment: AttachmentLike, lines: number): LogTail {
+  let text: string;
+  try {
+    text = attachmentText(attachment);
+  } catch (error) {
+    return { name: attachment.name, lines: [`(log unreadable: ${(error as Error).message})`] };
+  }
+  const all = stripAnsi(text).replace(/\n+$/, '').split('\n');
+  return { name: attachment.name, lines: all.slice(-lines) };
+}
+
+function annotationOf(test: TestCase, result: TestResult, type: string): string | undefined {
+  const found = [...result.annotations, ...test.annotations].find((a) => a.type === type);
+  return found?.description;
+}
+
+function errorText(result: TestResult): string[] {
+  return result.errors.map((error) => stripAnsi(error.message ?? error.value ?? 'unknown error'));
+}
+
+function parsedAll<T>(parsed: Parsed<T>[], problems: string[]): T[] {
+  const values: T[] = [];
+  for (const p of parsed) {
+    if (p.ok) values.push(p.value);
+    else problems.push(p.problem);
+  }
+  return values;
+}
+
+/**
+ * Builds the record for a test from its latest attempt. `previous` is the record of the
+ * attempt before, kept for its failure details when a retry passes (a flaky test).
+ */
+export function collectTest(test: TestCase, result: TestResult, logTailLines: number, previous?: TestRecord): TestRecord {
+  const testDir = test.parent.project()?.testDir ?? dirname(test.location.file);
+  const file = relative(testDir, test.location.file).split(sep).join('/');
+  const where = `${file}:${test.location.line}`;
+  const failedAttempt = result.status !== 'passed' && result.status !== 'skipped';
+  const problems: string[] = [];
+  const json = (name: string) => result.attachments.filter((a) => a.name === name);
+
+  return {
+    title: test.title,
+    describes: test.titlePath().slice(3, -1),
+    file,
+    line: test.location.line,
+    folder: dirname(file),
+    tags: [...test.tags],
+    outcome: OUTCOMES[test.outcome()],
+    durationMs: test.results.reduce((sum, r) => sum + r.duration, 0),
+    retries: result.retry,
+    skipReason: result.status === 'skipped' ? annotationOf(test, result, 'skip') : undefined,
+    servicesProvider: annotationOf(test, result, SERVICES_PROVIDER_ANNOTATION),
+    errors: failedAttempt ? errorText(result) : (previous?.errors ?? []),
+    logTails: failedAttempt
+      ? result.attachments.filter(isProcessLog).map((a) => logTail(a, logTailLines))
+      : (previous?.logTails ?? []),
+    attachmentNames: result.attachments.map((a) => a.name),
+    scenarioMetrics: parsedAll(
+      json(SCENARIO_METRICS_ATTACHMENT).map((a) => parseJsonAttachment(a, scenarioMetricsSchema, where)),
+      problems,
+    ),
+    genieResults: parsedAll(
+      json(GENIE_RESULTS_ATTACHMENT).map((a) => parseJsonAttachment(a, genieResultsSchema, where)),
+      problems,
+    ),
+    attachmentProblems: problems,
+  };
+}

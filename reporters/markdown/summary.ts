@@ -1,0 +1,50 @@
+import { countOutcomes } from './counts.ts';
+import { outcomePie } from './mermaid.ts';
+import type { RunRecord } from './model.ts';
+import { ms, table } from './text.ts';
+
+const STATUS_BADGE: Record<RunRecord['status'], string> = {
+  passed: '✅ passed',
+  failed: '❌ failed',
+  timedout: '⏱️ timed out',
+  interrupted: '⛔ interrupted',
+};
+
+/** Providers recorded by the tests' services-provider annotation, else the SERVICES fallback. */
+function servicesProviders(run: RunRecord): string {
+  const seen = [...new Set(run.tests.flatMap((t) => (t.servicesProvider ? [t.servicesProvider] : [])))];
+  return seen.length > 0 ? seen.join(', ') : run.environment.servicesFallback;
+}
+
+function skipReasons(run: RunRecord): string | undefined {
+  const reasons = new Map<string, number>();
+  for (const test of run.tests) {
+    if (test.outcome !== 'skipped') continue;
+    const reason = test.skipReason ?? '(no reason given)';
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  if (reasons.size === 0) return undefined;
+  return table(
+    ['Skip reason', 'Tests'],
+    [...reasons.entries()].sort((a, b) => b[1] - a[1]).map(([reason, n]) => [reason, n]),
+  );
+}
+
+export function renderSummary(run: RunRecord): string {
+  const counts = countOutcomes(run.tests);
+  const parts = [
+    '## Executive summary',
+    `**Run:** ${STATUS_BADGE[run.status]} · started ${run.startedAt} · took ${ms(run.durationMs)}`,
+    table(
+      ['Passed', 'Failed', 'Flaky', 'Skipped', 'Total'],
+      [[counts.passed, counts.failed, counts.flaky, counts.skipped, counts.total]],
+    ),
+    table(
+      ['Stack profile', 'Services provider', 'Machine', 'Node'],
+      [[run.environment.stack, servicesProviders(run), run.environment.machine, run.environment.node]],
+    ),
+    skipReasons(run),
+    counts.total > 0 ? outcomePie(counts) : undefined,
+  ];
+  return parts.filter((p): p is string => p !== undefined).join('\n\n');
+}
