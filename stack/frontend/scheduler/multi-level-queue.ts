@@ -104,7 +104,7 @@ export class MultiLevelQueueScheduler implements Scheduler {
     this.table.started(request, nowMs);
   }
 
-  completed(request: QueuedRequest, completion: Completion): void {
+  completed(request: QueuedRequest, completion: Completion, _nowMs: number): void {
     this.completedCount++;
     this.table.finished(request, completion.serviceMs);
   }

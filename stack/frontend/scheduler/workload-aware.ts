@@ -136,7 +136,7 @@ export class WorkloadAwareScheduler implements Scheduler {
     return true;
   }
 
-  dispatched(request: QueuedRequest, workerId: string): void {
+  dispatched(request: QueuedRequest, workerId: string, _nowMs: number): void {
     this.log(
       waLog('Request dispatched', {
         request_id: request.requestId,
@@ -147,7 +147,7 @@ export class WorkloadAwareScheduler implements Scheduler {
     );
   }
 
-  completed(request: QueuedRequest, completion: Completion): void {
+  completed(request: QueuedRequest, completion: Completion, _nowMs: number): void {
     const stats = this.registry.get(request.workload.workloadId);
     if (stats) {
       if (completion.ok) stats.completed++;
