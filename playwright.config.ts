@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { servewrightReporters } from './reporters/config.ts';
 
 const sharded = process.argv.some((arg) => arg.startsWith('--shard'));
 
@@ -16,6 +17,8 @@ export default defineConfig({
   reporter: [
     ['list'],
     ...(sharded ? ([['blob']] as const) : []),
+    // A shard's summary is partial: CI appends the merged one (merge-reports) instead.
+    ...servewrightReporters({ markdown: { stepSummary: !sharded } }),
   ],
   projects: [{ name: 'default', testDir: 'tests' }],
 });
