@@ -27,7 +27,9 @@ const reduce = (name: string, init: number, f: (acc: number, x: number) => numbe
   arity: 1,
   apply: ([a]) => {
     if (a!.data.length === 0) throw new TensorError('shape', `${name}: cannot reduce an empty tensor`);
-    return { shape: [], data: Float32Array.of(finish(a!.data.reduce(f, init), a!.data.length)) };
+    let acc = init;
+    for (const x of a!.data) acc = f(acc, x);
+    return { shape: [], data: Float32Array.of(finish(acc, a!.data.length)) };
   },
 });
 

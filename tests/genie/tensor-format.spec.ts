@@ -1,0 +1,81 @@
+// The .npy wire format and reference op semantics, without a server.
+import { decodeNpy, encodeNpy, expect, makeTensor, test } from '../../fixtures/genie/index.ts';
+import { parseGraph, runGraph } from '../../stack/protocol/tensor/graph.ts';
+import { applyOp } from '../../stack/protocol/tensor/ops.ts';
+
+const TAGS = { tag: ['@e2e', '@genie'] };
+
+test.describe('npy encoding', () => {
+  test('writes a numpy v1.0 header padded to 64 bytes and round-trips the data', TAGS, () => {
+    const t = makeTensor([2, 3], [1, -2, 3.5, 0, Infinity, 1e-40]);
+    const bytes = encodeNpy(t);
+    const header = Buffer.from(bytes.subarray(10, 128)).toString('latin1');
+    expect(Array.from(bytes.subarray(0, 8))).toEqual([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+    expect(header.trimEnd()).toBe("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }");
+    expect(header.endsWith('\n')).toBe(true);
+    expect(bytes.length).toBe(128 + 6 * 4);
+    const back = decodeNpy(bytes);
+    expect(back.shape).toEqual([2, 3]);
+    expect(Array.from(back.data)).toEqual(Array.from(t.data));
+  });
+
+  test('encodes 1-d and 0-d shapes the way numpy writes them', TAGS, () => {
+    expect(Buffer.from(encodeNpy(makeTensor([4], [1, 2, 3, 4]))).toString('latin1')).toContain("'shape': (4,), }");
+    const scalar = encodeNpy(makeTensor([], [7]));
+    expect(Buffer.from(scalar).toString('latin1')).toContain("'shape': (), }");
+    expect(decodeNpy(scalar)).toEqual({ shape: [], data: Float32Array.of(7) });
+  });
+
+  test('rejects malformed files with the reason', TAGS, () => {
+    const good = encodeNpy(makeTensor([2], [1, 2]));
+    const withHeader = (from: string, to: string): Uint8Array => {
+      const copy = Uint8Array.from(good);
+      copy.set(Buffer.from(Buffer.from(good).toString('latin1').replace(from, to), 'latin1').subarray(0, 128));
+      return copy;
+    };
+    expect(() => decodeNpy(Buffer.from('hello world'), 'upload')).toThrow("upload: not an .npy file (missing \\x93NUMPY magic)");
+    expect(() => decodeNpy(withHeader("'<f4'", "'<f8'"))).toThrow("dtype '<f8' is not supported");
+    expect(() => decodeNpy(withHeader("'fortran_order': False", "'fortran_order': True "))).toThrow('fortran_order True is not supported');
+    expect(() => decodeNpy(good.subarray(0, good.length - 1))).toThrow('shape [2] needs 8 data bytes, got 7');
+  });
+});
+
+test.describe('reference ops', () => {
+  test('compute known values', TAGS, () => {
+    const x = makeTensor([2, 2], [-1, 2, 3, -4]);
+    expect(Array.from(applyOp('relu', [x]).data)).toEqual([0, 2, 3, 0]);
+    expect(Array.from(applyOp('matmul', [x, makeTensor([2, 1], [1, 1])]).data)).toEqual([1, -1]);
+    expect(applyOp('sum', [x])).toEqual({ shape: [], data: Float32Array.of(0) });
+    expect(applyOp('max', [x]).data[0]).toBe(3);
+    expect(applyOp('mean', [x]).data[0]).toBe(0);
+    const soft = applyOp('softmax', [makeTensor([2, 2], [0, 0, 0, Math.log(3)])]);
+    [0.5, 0.5, 0.25, 0.75].forEach((p, i) => expect(soft.data[i]).toBeCloseTo(p, 6));
+  });
+
+  test('reject unknown ops, wrong arity and mismatched shapes', TAGS, () => {
+    const a = makeTensor([2, 3], [1, 2, 3, 4, 5, 6]);
+    expect(() => applyOp('conv9d', [a])).toThrow("unknown operation 'conv9d'");
+    expect(() => applyOp('add', [a])).toThrow('add takes 2 input tensor(s), got 1');
+    expect(() => applyOp('add', [a, makeTensor([3], [1, 2, 3])])).toThrow('add: shapes [2, 3] and [3] differ');
+    expect(() => applyOp('matmul', [a, a])).toThrow('matmul: needs [m, k] x [k, n], got [2, 3] x [2, 3]');
+  });
+});
+
+test.describe('op graphs', () => {
+  test('evaluate nodes in order over the input tensors', TAGS, () => {
+    const graph = parseGraph(
+      JSON.stringify({ nodes: [{ id: 'p', op: 'mul', inputs: ['t0', 't1'] }, { id: 'r', op: 'relu', inputs: ['p'] }, { id: 's', op: 'sum', inputs: ['r'] }], output: 's' }),
+      2,
+    );
+    expect(runGraph(graph, [makeTensor([3], [1, -2, 3]), makeTensor([3], [2, 2, 2])]).data[0]).toBe(8);
+  });
+
+  test('name the broken field of an invalid graph', TAGS, () => {
+    const parse = (g: unknown) => () => parseGraph(JSON.stringify(g), 1);
+    expect(() => parseGraph('{nodes', 1)).toThrow('graph: not valid JSON');
+    expect(parse({ nodes: [], output: 'x' })).toThrow('graph: field nodes must be a non-empty array');
+    expect(parse({ nodes: [{ id: 'a', op: 'relu', inputs: ['t1'] }], output: 'a' })).toThrow("nodes[0].inputs[0] 't1' is neither an input tensor nor an earlier node");
+    expect(parse({ nodes: [{ id: 't0', op: 'relu', inputs: ['t0'] }], output: 't0' })).toThrow("nodes[0].id 't0' is already defined");
+    expect(parse({ nodes: [{ id: 'a', op: 'relu', inputs: ['t0'] }], output: 'b' })).toThrow('output must name a node id, got "b"');
+  });
+});
