@@ -1,0 +1,127 @@
+// Added latency of the frontend: the same open-loop load (fixed rate, bounded duration)
+// sent once straight to a mock worker's OpenAI API and once through the frontend, with
+// the worker at --speedup 0 so the difference is routing, NATS and the extra HTTP hop.
+// Latency is measured from each request's scheduled send time (no coordinated omission).
+//
+//   npx tsx scripts/bench/frontend-overhead.ts [--rate 1000] [--duration-s 5] [--max-tokens 4]
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Pool } from 'undici';
+import { newNamespace } from '../../fixtures/services/namespace.ts';
+import { localProvider } from '../../fixtures/services/local-provider.ts';
+import { PortAllocator } from '../../fixtures/ports/port-allocator.ts';
+import { ManagedProcess } from '../../fixtures/process/managed-process.ts';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '1000' },
+    'duration-s': { type: 'string', default: '5' },
+    'warmup-s': { type: 'string', default: '1' },
+    'max-tokens': { type: 'string', default: '4' },
+  },
+});
+const rate = Number(values.rate);
+const durationS = Number(values['duration-s']);
+const warmupS = Number(values['warmup-s']);
+const maxTokens = Number(values['max-tokens']);
+for (const [flag, v] of Object.entries({ '--rate': rate, '--duration-s': durationS, '--warmup-s': warmupS, '--max-tokens': maxTokens })) {
+  if (!Number.isFinite(v) || v < 0 || (flag !== '--warmup-s' && v === 0)) throw new Error(`${flag}: expected a positive number`);
+}
+/** A request still unanswered this long after the load ends counts as a failure. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+interface Phase {
+  latenciesMs: number[];
+  errors: number;
+  achievedRate: number;
+}
+
+async function openLoop(baseUrl: string, seconds: number): Promise<Phase> {
+  const pool = new Pool(baseUrl, { connections: 512, pipelining: 1 });
+  const body = JSON.stringify({ model: 'mock-model', prompt: 'measure the frontend overhead please', max_tokens: maxTokens, seed: 1 });
+  const total = Math.round(rate * seconds);
+  const latenciesMs: number[] = [];
+  let errors = 0;
+  const inflight: Promise<void>[] = [];
+  const start = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const now = performance.now();
+    while (sent < total && start + (sent * 1000) / rate <= now) {
+      const scheduled = start + (sent * 1000) / rate;
+      sent++;
+      inflight.push(
+        pool
+          .request({ path: '/v1/completions', method: 'POST', headers: { 'content-type': 'application/json' }, body })
+          .then(async (res) => {
+            await res.body.text();
+            if (res.statusCode === 200) latenciesMs.push(performance.now() - scheduled);
+            else errors++;
+          })
+          .catch(() => void errors++),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  const sendSeconds = (performance.now() - start) / 1000;
+  await Promise.race([Promise.all(inflight), new Promise((r) => setTimeout(r, DRAIN_TIMEOUT_MS))]);
+  await pool.close();
+  return { latenciesMs, errors: errors + (total - latenciesMs.length - errors), achievedRate: total / sendSeconds };
+}
+
+const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+
+function summary(p: Phase) {
+  const s = [...p.latenciesMs].sort((a, b) => a - b);
+  return { p50: quantile(s, 0.5), p90: quantile(s, 0.9), p99: quantile(s, 0.99), max: s.at(-1) ?? NaN, ok: s.length, errors: p.errors, achievedRate: p.achievedRate };
+}
+
+async function main(): Promise<void> {
+  const logDir = mkdtempSync(join(tmpdir(), 'servewright-bench-frontend-'));
+  const ports = new PortAllocator();
+  const services = await localProvider.start({ logDir, ports });
+  const ns = newNamespace();
+  const cluster = ['--nats', services.nats.url, '--etcd', services.etcd.endpoints.join(','), '--namespace', ns];
+  const started: ManagedProcess[] = [];
+  const launch = async (name: string, entry: string, args: string[]): Promise<string> => {
+    const proc = await ManagedProcess.start(
+      { name, command: process.execPath, args: ['--import', 'tsx', entry, ...args], ready: { log: /listening on http/, timeoutMs: 60_000 } },
+      logDir,
+    );
+    started.push(proc);
+    return (await proc.log.waitFor(/listening on (http:\/\/\S+)/))[1]!;
+  };
+  try {
+    const workerUrl = await launch('worker', 'stack/worker/main.ts', ['--speedup', '0', '--max-num-seqs', '1024', '--max-waiting', '4096', ...cluster]);
+    const frontendUrl = await launch('frontend', 'stack/frontend/main.ts', ['--max-queue', '100000', ...cluster]);
+    for (;;) {
+      const models = (await (await fetch(`${frontendUrl}/v1/models`)).json()) as { data: unknown[] };
+      if (models.data.length > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const results: Record<string, ReturnType<typeof summary>> = {};
+    for (const [name, url] of [['direct', workerUrl], ['frontend', frontendUrl]] as const) {
+      if (warmupS > 0) await openLoop(url, warmupS);
+      results[name] = summary(await openLoop(url, durationS));
+    }
+    const direct = results.direct!;
+    const viaFrontend = results.frontend!;
+    const fmt = (n: number) => n.toFixed(2).padStart(8);
+    console.log(`rate ${rate}/s for ${durationS}s, max_tokens ${maxTokens}, worker --speedup 0 (latency ms from scheduled send)`);
+    console.log('            p50      p90      p99      max    ok  errors  achieved/s');
+    for (const [name, r] of Object.entries(results)) {
+      console.log(`${name.padEnd(8)}${fmt(r.p50)} ${fmt(r.p90)} ${fmt(r.p99)} ${fmt(r.max)} ${String(r.ok).padStart(5)} ${String(r.errors).padStart(7)} ${r.achievedRate.toFixed(0).padStart(11)}`);
+    }
+    console.log(`added   ${fmt(viaFrontend.p50 - direct.p50)} ${fmt(viaFrontend.p90 - direct.p90)} ${fmt(viaFrontend.p99 - direct.p99)}`);
+    console.log(JSON.stringify({ rate, durationS, maxTokens, direct, frontend: viaFrontend, addedP50Ms: viaFrontend.p50 - direct.p50, addedP99Ms: viaFrontend.p99 - direct.p99 }));
+  } finally {
+    for (const proc of started.reverse()) await proc.stop();
+    await services.dispose();
+    rmSync(logDir, { recursive: true, force: true });
+  }
+}
+
+await main();
