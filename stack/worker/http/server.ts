@@ -1,0 +1,124 @@
+// The worker's OpenAI-compatible HTTP API (like `vllm serve`): completions and chat,
+// streaming or not, plus /v1/models, /health and /metrics. A client that disconnects
+// aborts its request in the engine.
+
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { FORCE_ERROR_HEADER, WORKER_ID_HEADER } from '../../protocol/subjects.ts';
+import type { Engine } from '../engine/engine.ts';
+import { RequestRejected } from '../engine/sequence.ts';
+import { sendError, sendJson } from './openai-errors.ts';
+import { parseJob, type Endpoint } from './openai-requests.ts';
+import { JsonResponseSink, SseResponseSink, type ResponseContext } from './response-sinks.ts';
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export interface WorkerHttpOptions {
+  engine: Engine;
+  model: string;
+  workerId: string;
+  seed: number;
+  maxModelLen: number;
+  /** False once shutdown began: /health answers 503 so routers stop sending. */
+  isReady: () => boolean;
+}
+
+export function createWorkerServer(o: WorkerHttpOptions): Server {
+  const idHeader = { [WORKER_ID_HEADER]: o.workerId };
+  const models = JSON.stringify({
+    object: 'list',
+    data: [{ id: o.model, object: 'model', created: Math.floor(Date.now() / 1000), owned_by: 'servewright', root: o.model, max_model_len: o.maxModelLen }],
+  });
+
+  const generate = (endpoint: Endpoint, req: IncomingMessage, res: ServerResponse, raw: string): void => {
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch (e) {
+      sendError(res, 400, `Request body is not valid JSON: ${(e as Error).message}`, 'BadRequestError', null, idHeader);
+      return;
+    }
+    const parsed = parseJob(endpoint, body);
+    if (!parsed.ok) return sendError(res, 400, parsed.message, 'BadRequestError', parsed.param, idHeader);
+    const job = parsed.job;
+    if (job.model !== o.model) {
+      return sendError(res, 404, `The model \`${job.model}\` does not exist.`, 'NotFoundError', 'model', idHeader);
+    }
+    const forced = req.headers[FORCE_ERROR_HEADER];
+    let forceError: number | undefined;
+    if (forced !== undefined) {
+      forceError = Number(forced);
+      if (!Number.isInteger(forceError) || forceError < 400 || forceError > 599) {
+        return sendError(res, 400, `${FORCE_ERROR_HEADER} must be an HTTP error status 400-599, got ${JSON.stringify(forced)}.`, 'BadRequestError', null, idHeader);
+      }
+    }
+
+    const ctx: ResponseContext = {
+      id: `${endpoint === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID()}`,
+      endpoint,
+      model: o.model,
+      workerId: o.workerId,
+      created: Math.floor(Date.now() / 1000),
+      includeUsage: job.includeUsage,
+    };
+    const sink = job.stream ? new SseResponseSink(res, ctx) : new JsonResponseSink(res, ctx);
+    try {
+      o.engine.submit(
+        {
+          id: ctx.id,
+          promptTokens: job.promptTokens,
+          maxTokens: job.maxTokens,
+          seed: job.seed ?? o.seed,
+          ...(forceError !== undefined ? { forceError } : {}),
+        },
+        sink,
+      );
+    } catch (e) {
+      if (!(e instanceof RequestRejected)) throw e;
+      return sendError(res, e.status, e.message, e.type, e.param, idHeader);
+    }
+    if (sink instanceof SseResponseSink) sink.open();
+    res.on('close', () => {
+      if (!res.writableFinished) o.engine.abort(ctx.id);
+    });
+  };
+
+  return createServer((req, res) => {
+    const path = req.url?.split('?')[0] ?? '/';
+    const endpoint: Endpoint | undefined =
+      path === '/v1/completions' ? 'completion' : path === '/v1/chat/completions' ? 'chat' : undefined;
+    if (endpoint !== undefined) {
+      if (req.method !== 'POST') return sendError(res, 405, `${path} accepts POST only.`, 'MethodNotAllowed', null, idHeader);
+      return readBody(req, res, (raw) => generate(endpoint, req, res, raw));
+    }
+    if (req.method !== 'GET') return sendError(res, 405, `${path} accepts GET only.`, 'MethodNotAllowed', null, idHeader);
+    switch (path) {
+      case '/health':
+        return o.isReady()
+          ? sendJson(res, 200, '{"status":"ready"}', idHeader)
+          : sendJson(res, 503, '{"status":"shutting_down"}', idHeader);
+      case '/metrics': {
+        const text = o.engine.renderMetrics();
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', ...idHeader });
+        return res.end(text);
+      }
+      case '/v1/models':
+        return sendJson(res, 200, models, idHeader);
+      default:
+        return sendError(res, 404, `No route ${req.method} ${path}.`, 'NotFoundError', null, idHeader);
+    }
+  });
+
+  function readBody(req: IncomingMessage, res: ServerResponse, then: (raw: string) => void): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) return sendError(res, 413, `Request body exceeds ${MAX_BODY_BYTES} bytes.`, 'BadRequestError', null, idHeader);
+      then(Buffer.concat(chunks).toString('utf8'));
+    });
+  }
+}
