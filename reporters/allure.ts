@@ -1,7 +1,9 @@
-import { dirname, relative, sep } from 'node:path';
-import type { TestCase } from '@playwright/test/reporter';
+import { rmSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import type { Suite, TestCase } from '@playwright/test/reporter';
 import { AllureReporter } from 'allure-playwright';
 import { allureLabels, labelAnnotations } from './allure/labels.ts';
+import { DEFAULT_ALLURE_RESULTS_DIR } from './allure/results-dir.ts';
 
 function folderOf(test: TestCase): string {
   const testDir = test.parent.project()?.testDir ?? dirname(test.location.file);
@@ -14,6 +16,15 @@ function folderOf(test: TestCase): string {
  * the TestCase that other reporters see is left untouched.
  */
 export default class ServewrightAllureReporter extends AllureReporter {
+  /**
+   * allure-playwright never empties its results folder, so a report would mix runs.
+   * A shard keeps what is there: shards run one after another on one machine add up.
+   */
+  override onBegin(suite: Suite): void {
+    if (!this.config.shard) rmSync(resolve(this.options.resultsDir ?? DEFAULT_ALLURE_RESULTS_DIR), { recursive: true, force: true });
+    super.onBegin(suite);
+  }
+
   override onTestBegin(test: TestCase): void {
     const labels = allureLabels({ tags: test.tags, folder: folderOf(test), describes: test.titlePath().slice(3, -1) });
     const annotations = [...test.annotations, ...labelAnnotations(labels)];

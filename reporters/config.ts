@@ -3,9 +3,8 @@ import type { ReporterDescription } from '@playwright/test';
 import type { AllureReporter } from 'allure-playwright';
 import { allureCategories } from './allure/categories.ts';
 import { allureEnvironment } from './allure/environment.ts';
+import { DEFAULT_ALLURE_RESULTS_DIR } from './allure/results-dir.ts';
 import type { MarkdownReporterOptions } from './markdown.ts';
-
-export const DEFAULT_ALLURE_RESULTS_DIR = 'allure-results';
 
 type AllurePlaywrightReporterConfig = NonNullable<ConstructorParameters<typeof AllureReporter>[0]>;
 

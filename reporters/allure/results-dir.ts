@@ -1,0 +1,1 @@
+export const DEFAULT_ALLURE_RESULTS_DIR = 'allure-results';
