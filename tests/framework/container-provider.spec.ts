@@ -1,0 +1,110 @@
+import { hostname } from 'node:os';
+import { connect } from 'nats';
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { expect, PortAllocator, test } from '../../fixtures/index.ts';
+import { removeAbandonedContainers } from '../../fixtures/services/container-cleanup.ts';
+import { LABEL_OWNER, LABEL_RUN_ID } from '../../fixtures/services/container-labels.ts';
+import { bindPublishedPortsToLoopback } from '../../fixtures/services/container-loopback.ts';
+import { withoutCredentials } from '../../fixtures/services/container-nats.ts';
+import { containerProvider } from '../../fixtures/services/container-provider.ts';
+import { containerRuntimeClient, probeContainerRuntime } from '../../fixtures/services/container-runtime.ts';
+import type { RunningServices } from '../../fixtures/services/provider.ts';
+import { tsxChild } from './helpers/tsx-child.ts';
+
+const tag = ['@e2e', '@framework'];
+
+/** A "run" that starts the container services and is then killed: no teardown runs, nothing removes its containers. */
+const KILLED_RUN = `
+  import { containerProvider } from './fixtures/services/container-provider.ts';
+  import { PortAllocator } from './fixtures/ports/port-allocator.ts';
+  await containerProvider.start({ logDir: process.env.SW_LOG_DIR, ports: new PortAllocator() });
+  console.log('services up');
+  setInterval(() => {}, 60_000);
+`;
+
+async function containersOwnedBy(client: ContainerRuntimeClient, pid: number): Promise<string[]> {
+  const listed = await client.container.dockerode.listContainers({ all: true, filters: { label: [LABEL_OWNER] } });
+  const prefix = `${hostname()}/${pid}-`;
+  return listed.filter((c) => c.Labels[LABEL_OWNER]?.startsWith(prefix)).map((c) => c.Id);
+}
+
+test.describe('container provider building blocks', { tag }, () => {
+  test('NatsContainer credentials are dropped, other arguments kept in order', () => {
+    expect(withoutCredentials(['--user', 'test', '--pass', 'test', '--jetstream', '-m', '8222'])).toEqual(['--jetstream', '-m', '8222']);
+  });
+
+  test('every published port binds 127.0.0.1', () => {
+    const hostConfig = { PortBindings: { '4222/tcp': [{ HostPort: '0' }], '8222/tcp': [{ HostPort: '18222' }] } };
+    bindPublishedPortsToLoopback(hostConfig);
+    expect(hostConfig.PortBindings).toEqual({
+      '4222/tcp': [{ HostPort: '0', HostIp: '127.0.0.1' }],
+      '8222/tcp': [{ HostPort: '18222', HostIp: '127.0.0.1' }],
+    });
+  });
+});
+
+test.describe('container provider against a container runtime', { tag }, () => {
+  test.beforeEach(async () => {
+    const runtime = await probeContainerRuntime();
+    test.skip(!runtime.reachable, `needs a container runtime (npm run test:containers starts one): ${runtime.reachable ? '' : runtime.reason}`);
+  });
+
+  test('services run unauthenticated on loopback-only ports, labelled with the run and owner', async () => {
+    const client = await containerRuntimeClient();
+    const ports = new PortAllocator();
+    let running: RunningServices | undefined;
+    try {
+      running = await containerProvider.start({ logDir: test.info().outputPath('services'), ports });
+      const nc = await connect({ servers: running.nats.url });
+      await nc.flush();
+      await nc.close();
+      const health = await fetch(`${running.etcd.endpoints[0]}/health`);
+      expect(await health.text()).toContain('"health":"true"');
+
+      const ids = await containersOwnedBy(client, process.pid);
+      expect(ids).toHaveLength(2);
+      for (const id of ids) {
+        const info = await client.container.dockerode.getContainer(id).inspect();
+        expect(info.Config.Labels[LABEL_RUN_ID]).toBeTruthy();
+        const hostIps = Object.values(info.HostConfig.PortBindings ?? {}).flatMap((b) => (b as { HostIp: string }[]).map((x) => x.HostIp));
+        expect(new Set(hostIps)).toEqual(new Set(['127.0.0.1']));
+      }
+    } finally {
+      await running?.dispose();
+      await ports.releaseAll();
+    }
+    expect(await containersOwnedBy(client, process.pid)).toEqual([]);
+  });
+
+  test('containers of a killed run are removed at the next start; a live run keeps its own', async () => {
+    const client = await containerRuntimeClient();
+    const ports = new PortAllocator();
+    let live: RunningServices | undefined;
+    const killedRun = tsxChild(KILLED_RUN, { ...process.env, SW_LOG_DIR: test.info().outputPath('killed-run') });
+    try {
+      live = await containerProvider.start({ logDir: test.info().outputPath('live-run'), ports });
+      await new Promise<void>((resolve, reject) => {
+        killedRun.stdout.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('services up')) resolve();
+        });
+        void killedRun.then((r) => reject(new Error(`the run to be killed exited early: ${r.all}`)));
+      });
+      const childPid = killedRun.pid!;
+      killedRun.kill('SIGKILL');
+      await killedRun;
+      const leftBehind = await containersOwnedBy(client, childPid);
+      expect(leftBehind).toHaveLength(2);
+
+      const removed = await removeAbandonedContainers(client);
+
+      // Other dead owners' leftovers (an earlier crashed run) may go too; the killed run's must.
+      expect(removed.map((c) => c.id)).toEqual(expect.arrayContaining(leftBehind));
+      expect(await containersOwnedBy(client, childPid)).toEqual([]);
+      expect(await containersOwnedBy(client, process.pid)).toHaveLength(2);
+    } finally {
+      killedRun.kill('SIGKILL');
+      await live?.dispose();
+      await ports.releaseAll();
+    }
+  });
+});
