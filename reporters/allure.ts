@@ -1,14 +1,10 @@
 import { rmSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { Suite, TestCase } from '@playwright/test/reporter';
 import { AllureReporter } from 'allure-playwright';
 import { allureLabels, labelAnnotations } from './allure/labels.ts';
 import { DEFAULT_ALLURE_RESULTS_DIR } from './allure/results-dir.ts';
-
-function folderOf(test: TestCase): string {
-  const testDir = test.parent.project()?.testDir ?? dirname(test.location.file);
-  return dirname(relative(testDir, test.location.file)).split(sep).join('/');
-}
+import { specLocation } from './spec-location.ts';
 
 /**
  * allure-playwright plus servewright's labels (epic/feature/story/severity, see
@@ -26,7 +22,7 @@ export default class ServewrightAllureReporter extends AllureReporter {
   }
 
   override onTestBegin(test: TestCase): void {
-    const labels = allureLabels({ tags: test.tags, folder: folderOf(test), describes: test.titlePath().slice(3, -1) });
+    const labels = allureLabels({ tags: test.tags, folder: specLocation(test).folder, describes: test.titlePath().slice(3, -1) });
     const annotations = [...test.annotations, ...labelAnnotations(labels)];
     super.onTestBegin(Object.create(test, { annotations: { value: annotations } }) as TestCase);
   }

@@ -1,4 +1,3 @@
-import { dirname, relative, sep } from 'node:path';
 import type { TestCase, TestResult } from '@playwright/test/reporter';
 import {
   attachmentText,
@@ -8,6 +7,7 @@ import {
   type AttachmentLike,
   type Parsed,
 } from './attachments.ts';
+import { specLocation } from '../spec-location.ts';
 import type { LogTail, Outcome, TestRecord } from './model.ts';
 import { stripAnsi } from './text.ts';
 
@@ -60,8 +60,7 @@ function parsedAll<T>(parsed: Parsed<T>[], problems: string[]): T[] {
  * attempt before, kept for its failure details when a retry passes (a flaky test).
  */
 export function collectTest(test: TestCase, result: TestResult, logTailLines: number, previous?: TestRecord): TestRecord {
-  const testDir = test.parent.project()?.testDir ?? dirname(test.location.file);
-  const file = relative(testDir, test.location.file).split(sep).join('/');
+  const { file, folder } = specLocation(test);
   const where = `${file}:${test.location.line}`;
   const failedAttempt = result.status !== 'passed' && result.status !== 'skipped';
   const problems: string[] = [];
@@ -72,7 +71,7 @@ export function collectTest(test: TestCase, result: TestResult, logTailLines: nu
     describes: test.titlePath().slice(3, -1),
     file,
     line: test.location.line,
-    folder: dirname(file),
+    folder,
     tags: [...test.tags],
     outcome: OUTCOMES[test.outcome()],
     durationMs: test.results.reduce((sum, r) => sum + r.duration, 0),
