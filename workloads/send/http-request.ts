@@ -1,0 +1,45 @@
+// Turns a trace request into the bytes the sender puts on the wire, once, before the run,
+// so the hot loop only writes prepared strings. Trace metadata travels as headers.
+
+import type { TraceRequest } from '../trace/types.ts';
+
+export const PRIORITY_HEADER = 'x-priority';
+export const REQUEST_ID_HEADER = 'x-request-id';
+export const WORKLOAD_CONTEXT_HEADER = 'x-workload-context';
+export const PROGRAM_ID_HEADER = 'x-program-id';
+export const THREAD_ID_HEADER = 'x-thread-id';
+export const PARENT_THREAD_IDS_HEADER = 'x-parent-thread-ids';
+/** The frontend's default criticality, used when a row names a workload but no criticality. */
+const DEFAULT_CRITICALITY = 3;
+
+export interface PreparedRequest {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Accepts both spellings of an OpenAI base URL: with and without the trailing /v1. */
+export function apiPathPrefix(apiBase: URL): string {
+  const path = apiBase.pathname.replace(/\/+$/, '');
+  return path.endsWith('/v1') ? path : `${path}/v1`;
+}
+
+export function prepareRequest(request: TraceRequest, pathPrefix: string, apiKey?: string): PreparedRequest {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    [PRIORITY_HEADER]: request.priority,
+    [REQUEST_ID_HEADER]: request.id,
+  };
+  if (apiKey !== undefined) headers['authorization'] = `Bearer ${apiKey}`;
+  if (request.workloadId !== undefined || request.criticality !== undefined) {
+    headers[WORKLOAD_CONTEXT_HEADER] = JSON.stringify({
+      workload_id: request.workloadId ?? 'default',
+      criticality: request.criticality ?? DEFAULT_CRITICALITY,
+    });
+  }
+  if (request.programId !== undefined) headers[PROGRAM_ID_HEADER] = request.programId;
+  if (request.threadId !== undefined) headers[THREAD_ID_HEADER] = request.threadId;
+  if (request.parentThreadIds !== undefined) headers[PARENT_THREAD_IDS_HEADER] = request.parentThreadIds.join(',');
+  const endpoint = request.endpoint === 'chat' ? '/chat/completions' : '/completions';
+  return { path: `${pathPrefix}${endpoint}`, headers, body: JSON.stringify(request.body) };
+}
