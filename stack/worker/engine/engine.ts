@@ -113,8 +113,8 @@ export class Engine {
       throw new RequestRejected(400, `The request needs ${this.kv.blocksFor(requested)} KV blocks but the cache has ${o.numGpuBlocks}.`, 'BadRequestError');
     }
     if (this.byId.has(request.id)) throw new RequestRejected(409, `Request ID ${request.id} is already in flight.`, 'ConflictError');
-    const mustWait = this.waiting.length > 0 || this.running.size >= o.maxNumSeqs;
-    if (mustWait && this.waiting.length >= o.maxWaiting) {
+    // Requests not yet admitted by a step count against the batch first, then the queue.
+    if (this.running.size + this.waiting.length >= o.maxNumSeqs + o.maxWaiting) {
       throw new RequestRejected(
         429,
         `The waiting queue is full (${o.maxWaiting} waiting, ${this.running.size} running, max-num-seqs ${o.maxNumSeqs}); retry later.`,
