@@ -88,6 +88,7 @@ export class MultiLevelQueueScheduler implements Scheduler {
     }
     if (!best) return undefined;
     this.queue.delete(best.request.requestId);
+    this.table.dequeued(best.request);
     return best.request;
   }
 
@@ -95,7 +96,7 @@ export class MultiLevelQueueScheduler implements Scheduler {
     const entry = this.queue.get(requestId);
     if (!entry) return false;
     this.queue.delete(requestId);
-    this.table.withdrawn(entry.request);
+    this.table.dequeued(entry.request);
     return true;
   }
 

@@ -54,8 +54,8 @@ export class ProcessTable {
     evictIdle(this.programs, this.maxPrograms, (p) => p.queued === 0 && p.running.size === 0);
   }
 
-  /** A queued call left the queue without running (its client went away). */
-  withdrawn(request: QueuedRequest): void {
+  /** A call left the queue: handed to the dispatch loop, or withdrawn by its client. */
+  dequeued(request: QueuedRequest): void {
     const program = this.program(request);
     if (program) program.queued--;
   }
@@ -63,7 +63,6 @@ export class ProcessTable {
   started(request: QueuedRequest, nowMs: number): void {
     const program = this.program(request);
     if (!program) return;
-    program.queued--;
     program.running.set(request.requestId, { threadId: threadOf(request), startMs: nowMs });
   }
 
