@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `npm run test:containers`: runs the framework service specs under SERVICES=container against
+# a private dockerd it starts and stops itself (start-dockerd.sh), with NATS/etcd images built
+# offline from the Debian binaries (build-local-images.sh). Extra arguments go to playwright.
+# With --skip-if-unavailable (used by .ci/run), a machine where dockerd cannot run prints
+# "container suite: SKIPPED: <reason>" and exits 0 instead of failing.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+skip_if_unavailable=0
+if [[ ${1:-} == --skip-if-unavailable ]]; then
+  skip_if_unavailable=1
+  shift
+fi
+
+unavailable() {
+  if ((skip_if_unavailable)); then
+    echo "container suite: SKIPPED: $*"
+    exit 0
+  fi
+  echo "container suite: cannot run: $*" >&2
+  exit 1
+}
+
+began=$SECONDS
+errors=$(mktemp)
+trap 'rm -f "$errors"' EXIT
+"$here/install-docker.sh" 2>"$errors" || unavailable "docker.io not installable: $(tr '\n' ' ' < "$errors")"
+dir=$("$here/start-dockerd.sh" 2>"$errors") || unavailable "$(tr '\n' ' ' < "$errors")"
+cat "$errors" >&2
+trap 'rm -f "$errors"; "$here/stop-dockerd.sh" "$dir"' EXIT
+trap 'exit 130' INT TERM
+# shellcheck disable=SC1091
+source "$dir/env"
+"$here/build-local-images.sh"
+echo "container suite: dockerd and images ready in $((SECONDS - began)) s ($DOCKER_HOST)"
+
+export SERVICES=container
+export NATS_IMAGE=${NATS_IMAGE:-servewright/nats:local}
+export ETCD_IMAGE=${ETCD_IMAGE:-servewright/etcd:local}
+cd "$root"
+npx playwright test tests/framework/services tests/framework/container- "$@"
