@@ -1,10 +1,11 @@
 // One attempt of a request on one worker: publish the GenerateRequest with a reply inbox
 // and follow its chunk stream until it ends, breaks, fails or the client goes away.
 
-import { createInbox, JSONCodec, type NatsConnection, type Subscription } from 'nats';
+import { JSONCodec, type NatsConnection } from 'nats';
 import type { ControlMessage, GenerateChunk, GenerateRequest } from '../../protocol/messages.ts';
 import { controlSubject, generateSubject } from '../../protocol/subjects.ts';
 import type { WorkerRegistry } from '../discovery/worker-registry.ts';
+import type { ReplyMux } from './reply-mux.ts';
 
 export type AttemptEnd =
   | { kind: 'done'; chunk: Extract<GenerateChunk, { type: 'done' }> }
@@ -15,6 +16,7 @@ export type AttemptEnd =
 
 export interface StreamDeps {
   nc: NatsConnection;
+  replies: ReplyMux;
   namespace: string;
   registry: WorkerRegistry;
   streamTimeoutMs: number;
@@ -34,10 +36,9 @@ export function streamFromWorker(
 ): Promise<AttemptEnd> {
   if (signal.aborted) return Promise.resolve({ kind: 'cancelled' });
   return new Promise((resolve) => {
-    let sub: Subscription | undefined;
     const finish = (end: AttemptEnd): void => {
       clearTimeout(silence);
-      sub?.unsubscribe();
+      reply.close();
       stopWatchingWorker();
       signal.removeEventListener('abort', onAbort);
       resolve(end);
@@ -56,11 +57,12 @@ export function streamFromWorker(
     };
     signal.addEventListener('abort', onAbort, { once: true });
 
-    const inbox = createInbox();
-    sub = deps.nc.subscribe(inbox, {
-      callback: (err, msg) => {
-        if (err) return finish({ kind: 'broken', cause: `reply subscription failed: ${err.message}` });
+    const reply = deps.replies.open((err, msg) => {
+        if (err || !msg) return finish({ kind: 'broken', cause: `reply subscription failed: ${err?.message}` });
         silence.refresh();
+        // NATS answers a publish nobody subscribes to with an empty 503 status message:
+        // the worker died before its registration expired, which another worker can recover.
+        if (msg.headers?.code === 503) return finish({ kind: 'broken', cause: `no responders on worker ${workerId}` });
         let chunk: GenerateChunk;
         try {
           chunk = chunkCodec.decode(msg.data);
@@ -76,8 +78,7 @@ export function streamFromWorker(
           );
         }
         onChunk(chunk);
-      },
     });
-    deps.nc.publish(generateSubject(deps.namespace, workerId), requestCodec.encode(request), { reply: inbox });
+    deps.nc.publish(generateSubject(deps.namespace, workerId), requestCodec.encode(request), { reply: reply.subject });
   });
 }
