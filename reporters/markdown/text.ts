@@ -16,9 +16,10 @@ export function table(header: string[], rows: (string | number)[][]): string {
 }
 
 export function ms(value: number): string {
-  if (value >= 10_000) return `${(value / 1000).toFixed(1)} s`;
-  if (value >= 1000) return `${(value / 1000).toFixed(2)} s`;
-  return `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+  const size = Math.abs(value);
+  if (size >= 10_000) return `${(value / 1000).toFixed(1)} s`;
+  if (size >= 1000) return `${(value / 1000).toFixed(2)} s`;
+  return `${value.toFixed(size < 10 ? 2 : 1)} ms`;
 }
 
 export function pct(part: number, whole: number): string {
