@@ -7,6 +7,9 @@ import { execute, executeSubgraph, health, rootInfo, type TensorReply } from './
 import { ServerStats } from './stats.ts';
 
 type TensorRoute = typeof execute;
+/** How much of a refused upload is read and dropped so the client sees the 413, not a reset. */
+const DRAIN_CAP_BYTES = 1 << 30;
+
 const TENSOR_ROUTES: Record<string, TensorRoute> = { '/execute': execute, '/execute_subgraph': executeSubgraph };
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -48,10 +51,7 @@ export function createGenieServer(config: GenieServerConfig): Server {
       if (TENSOR_ROUTES[path] && req.method === 'POST') stats.requestsFailed++;
       stats.countError(status);
       if (status >= 500) console.error(err);
-      if (!req.readableEnded) {
-        res.setHeader('connection', 'close');
-        discardRest(req, limit);
-      }
+      if (!req.readableEnded) discardRest(req, DRAIN_CAP_BYTES);
       sendJson(res, status, { detail: message });
     });
   });
