@@ -1,0 +1,79 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Procs } from '../../fixtures/index.ts';
+import { reapAbandoned } from '../../fixtures/process/pid-registry.ts';
+import { isRunning } from './helpers/pids.ts';
+
+const tag = ['@e2e', '@framework'];
+const PLAYWRIGHT_CLI = fileURLToPath(import.meta.resolve('@playwright/test/cli'));
+const CHILD_CONFIG = fileURLToPath(new URL('./child-runs/playwright.config.ts', import.meta.url));
+
+/** The worker's own Playwright variables would confuse a nested runner. */
+const NESTED_ENV_CLEARED = Object.fromEntries(Object.keys(process.env).filter((k) => /^(TEST_|PW_|PLAYWRIGHT_)/.test(k)).map((k) => [k, undefined]));
+
+interface ChildRun {
+  name: string;
+  file: string;
+  env: Record<string, string>;
+  extraArgs?: string[];
+  ready?: () => Promise<boolean>;
+}
+
+function childRun(procs: Procs, { name, file, env, extraArgs = [], ready }: ChildRun) {
+  return procs.start({
+    name,
+    command: process.execPath,
+    args: [PLAYWRIGHT_CLI, 'test', '-c', CHILD_CONFIG, ...extraArgs, file],
+    env: { ...NESTED_ENV_CLEARED, CHILD_OUTPUT_DIR: test.info().outputPath(`${name}-results`), ...env },
+    ready: ready && { check: ready, timeoutMs: 60_000 },
+  });
+}
+
+test.describe('pid registry', () => {
+  test('the next run reaps what a SIGKILLed runner left behind', { tag }, async ({ procs }) => {
+    const registry = test.info().outputPath('pid-registry');
+    const pidsFile = test.info().outputPath('leaked-pids.json');
+    const env = { SERVEWRIGHT_PID_REGISTRY: registry, LEAK_PIDS_FILE: pidsFile };
+    try {
+      const runner = await childRun(procs, { name: 'killed-run', file: 'leak.child.ts', env, ready: async () => existsSync(pidsFile) });
+      const leaked = JSON.parse(readFileSync(pidsFile, 'utf8')) as number[];
+      expect(leaked).toHaveLength(2);
+
+      // Runner and its workers share one process group; the managed tree has its own.
+      process.kill(-runner.pid, 'SIGKILL');
+      await runner.exited;
+      for (const pid of leaked) expect(isRunning(pid), `leaked pid ${pid} outlives its runner`).toBe(true);
+      expect(readdirSync(registry)).toHaveLength(1);
+
+      const next = await childRun(procs, { name: 'next-run', file: 'noop.child.ts', env });
+      expect((await next.exited).code).toBe(0);
+      expect(next.log.matchesSince(0, /killed 2 process\(es\) left running by a previous run/)).toHaveLength(1);
+      for (const pid of leaked) expect(isRunning(pid), `pid ${pid} reaped`).toBe(false);
+      expect(readdirSync(registry)).toEqual([]);
+    } finally {
+      process.env.SERVEWRIGHT_PID_REGISTRY = registry;
+      await reapAbandoned().finally(() => delete process.env.SERVEWRIGHT_PID_REGISTRY);
+    }
+  });
+
+  test('a failed test gets every process log attached in full, including a start that failed', { tag }, async ({ procs }) => {
+    const report = test.info().outputPath('report.json');
+    const run = await childRun(procs, {
+      name: 'failing-run',
+      file: 'logs.child.ts',
+      env: { SERVEWRIGHT_PID_REGISTRY: test.info().outputPath('pid-registry'), PLAYWRIGHT_JSON_OUTPUT_NAME: report },
+      extraArgs: ['--reporter=json'],
+    });
+    expect((await run.exited).code).toBe(1);
+    const attachments = (JSON.parse(readFileSync(report, 'utf8')) as JsonReport).suites[0]!.specs[0]!.tests[0]!.results[0]!.attachments;
+    const byName = new Map(attachments.map((a) => [a.name, a]));
+    expect([...byName.keys()].filter((n) => n.endsWith('.log')).sort()).toEqual(['broken.log', 'chatty.log']);
+    const chatty = readFileSync(byName.get('chatty.log')!.path, 'utf8');
+    expect(chatty.split('\n').filter((l) => l.startsWith('[chatty] chatty line'))).toHaveLength(100);
+    expect(readFileSync(byName.get('broken.log')!.path, 'utf8')).toContain('[broken] cannot bind');
+  });
+});
+
+interface JsonReport {
+  suites: { specs: { tests: { results: { attachments: { name: string; path: string }[] }[] }[] }[] }[];
+}
