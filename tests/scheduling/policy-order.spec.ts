@@ -4,10 +4,9 @@
 
 import { expect, test, type StartedStack } from '../../fixtures/index.ts';
 import { attachScenarioMetrics, sampleOf } from './support/scenario-metrics.ts';
-import { completionOrder, debugScheduler, holdWorker, stopStack, waitQueued } from './support/saturation.ts';
+import { ONE_SLOT, completionOrder, debugScheduler, holdWorker, stopStack, waitQueued } from './support/saturation.ts';
 
 const tags = { tag: ['@e2e', '@scheduling'] };
-const ONE_SLOT = [{ maxNumSeqs: 1 }];
 
 function call(stack: StartedStack, id: string, programId: string, maxTokens: number) {
   const done = stack.client().completions(

@@ -86,6 +86,7 @@ test.describe('workload-aware scheduler', () => {
           criticality: 5,
           active: 1,
           queued: 1,
+          queuedAvgWaitMs: 200,
           total: 2,
           dispatched: 1,
           completed: 0,

@@ -169,9 +169,11 @@ export class WorkloadAwareScheduler implements Scheduler {
     const registry = this.registry.snapshot(nowMs);
     const workloads: Record<string, unknown> = {};
     for (const [id, stats] of Object.entries(registry)) {
+      const queue = this.queues.get(id);
       workloads[id] = {
         ...(stats as Record<string, unknown>),
-        queued: this.queues.get(id)?.entries.size ?? 0,
+        queued: queue?.entries.size ?? 0,
+        queuedAvgWaitMs: queue ? this.avgWaitMs(queue, nowMs) : 0,
         lastScore: this.lastScores.get(id) ?? null,
       };
     }
@@ -180,7 +182,7 @@ export class WorkloadAwareScheduler implements Scheduler {
 
   private score(workloadId: string, queue: WorkloadQueue, head: Entry, maxRate: number, nowMs: number): ScoreComponents {
     const criticality = head.request.workload.criticality;
-    const avgWaitMs = nowMs - queue.enqueuedSumMs / queue.entries.size;
+    const avgWaitMs = this.avgWaitMs(queue, nowMs);
     const requestRate = this.registry.requestRate(workloadId, nowMs);
     const normalizedCrit = (criticality - 1) / 4;
     const normalizedWait = Math.min(1, avgWaitMs / this.params['wait-norm-ms']);
@@ -190,6 +192,10 @@ export class WorkloadAwareScheduler implements Scheduler {
       this.params['weight-wait'] * normalizedWait -
       this.params['weight-rate'] * normalizedRate;
     return { criticality, avgWaitMs, requestRate, normalizedCrit, normalizedWait, normalizedRate, score };
+  }
+
+  private avgWaitMs(queue: WorkloadQueue, nowMs: number): number {
+    return nowMs - queue.enqueuedSumMs / queue.entries.size;
   }
 
   private maxQueuedRate(nowMs: number): number {

@@ -5,6 +5,11 @@
 
 import { expect, type OpenAIClient, type StartedStack } from '../../../fixtures/index.ts';
 
+/**
+ * One worker, one sequence at a time, at real mock timings (10 ms per token): the
+ * blocker's 3,000 tokens would last 30 s, far longer than any queue takes to fill.
+ */
+export const ONE_SLOT = [{ maxNumSeqs: 1, speedup: 1 }];
 export const BLOCKER_TOKENS = 3_000;
 
 export interface Blocker {
