@@ -4,6 +4,7 @@
 import { expect, test } from '@playwright/test';
 import { createWorkloadAwareScheduler } from '../../stack/frontend/scheduler/workload-aware.ts';
 import { completion, dispatchOrder, queued } from './support/queued-request.ts';
+import { LIFECYCLE } from './support/wa-log-points.ts';
 
 const tags = { tag: ['@e2e', '@scheduling'] };
 
@@ -56,14 +57,7 @@ test.describe('workload-aware scheduler', () => {
     }
     for (const id of ['r1', 'r2']) {
       const mine = lines.filter((l) => l.includes(`request_id=${id} `) || l.endsWith(`request_id=${id}`));
-      expect(mine.map((l) => l.match(/^\[WA-ROUTING\] ([A-Za-z ]+?) request_id=/)?.[1])).toEqual([
-        'Workload active incremented',
-        'Request admitted to flow control',
-        'Priority score computed',
-        'Request dispatched',
-        'Request completed',
-        'Workload active decremented',
-      ]);
+      expect(mine.map((l) => l.match(/^\[WA-ROUTING\] ([A-Za-z ]+?) request_id=/)?.[1])).toEqual([...LIFECYCLE]);
     }
     expect(lines).toContain('[WA-ROUTING] Request dispatched request_id=r2 workload_id=w worker_id=worker-a queue_size=0');
     expect(lines.find((l) => l.includes('Priority score computed request_id=r1'))).toMatch(
