@@ -19,6 +19,8 @@ export interface ReplayOptions {
   trace: string | Trace;
   apiBase: string;
   apiKey?: string;
+  /** Send every request with this model instead of the trace's (results keep the trace's). */
+  servedModel?: string;
   arrival?: ArrivalProcess;
   loop?: Loop;
   slo?: SloTargets;
@@ -54,6 +56,8 @@ export interface ReplayOutcome {
   trace: Trace;
   results: RequestResult[];
   summary: RunSummary;
+  /** Epoch ms of offset 0; detailed output times are relative to it. */
+  startMs: number;
 }
 
 const DEFAULTS = { maxDurationMs: 10 * 60_000, requestTimeoutMs: 5 * 60_000, connections: 16_384, threads: 1, progressIntervalMs: 1000 };
@@ -86,7 +90,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     requests.map((r) => r.offsetMs),
     arrival,
   );
-  const plan: PlannedRequest[] = requests.map((request, i) => ({ request, prepared: prepareRequest(request, prefix, o.apiKey), offsetMs: offsets[i]! }));
+  const plan: PlannedRequest[] = requests.map((request, i) => ({ request, prepared: prepareRequest(request, prefix, o.apiKey, o.servedModel), offsetMs: offsets[i]! }));
   const counters = new RunCounters();
   const startMs = nowMs() + START_LEAD_MS;
   const lastDueMs = startMs + (offsets[offsets.length - 1] ?? 0);
@@ -118,7 +122,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     skippedRows: trace.skippedRows,
     startMs,
   });
-  return { trace, results, summary };
+  return { trace, results, summary, startMs };
 }
 
 function snapshot(c: RunCounters, total: number, startMs: number, lastDueMs: number, loop: Loop): ProgressSnapshot {

@@ -33,7 +33,8 @@ export function distribution(valuesMs: readonly number[]): Distribution {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const at = (p: number): number => h.getValueAtPercentile(p) / US_PER_MS;
+  // HDR reports a bucket's upper edge; clamping keeps p99.9 from exceeding the exact max.
+  const at = (p: number): number => Math.min(max, Math.max(min, h.getValueAtPercentile(p) / US_PER_MS));
   const d: Distribution = {
     count: valuesMs.length,
     mean: sum / valuesMs.length,

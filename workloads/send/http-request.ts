@@ -24,7 +24,8 @@ export function apiPathPrefix(apiBase: URL): string {
   return path.endsWith('/v1') ? path : `${path}/v1`;
 }
 
-export function prepareRequest(request: TraceRequest, pathPrefix: string, apiKey?: string): PreparedRequest {
+/** `servedModel` replaces the trace's model on the wire, for a server that serves only that one. */
+export function prepareRequest(request: TraceRequest, pathPrefix: string, apiKey?: string, servedModel?: string): PreparedRequest {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     [PRIORITY_HEADER]: request.priority,
@@ -41,5 +42,6 @@ export function prepareRequest(request: TraceRequest, pathPrefix: string, apiKey
   if (request.threadId !== undefined) headers[THREAD_ID_HEADER] = request.threadId;
   if (request.parentThreadIds !== undefined) headers[PARENT_THREAD_IDS_HEADER] = request.parentThreadIds.join(',');
   const endpoint = request.endpoint === 'chat' ? '/chat/completions' : '/completions';
-  return { path: `${pathPrefix}${endpoint}`, headers, body: JSON.stringify(request.body) };
+  const body = servedModel === undefined ? request.body : { ...request.body, model: servedModel };
+  return { path: `${pathPrefix}${endpoint}`, headers, body: JSON.stringify(body) };
 }
