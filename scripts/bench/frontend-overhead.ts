@@ -14,6 +14,8 @@ import { newNamespace } from '../../fixtures/services/namespace.ts';
 import { localProvider } from '../../fixtures/services/local-provider.ts';
 import { PortAllocator } from '../../fixtures/ports/port-allocator.ts';
 import { ManagedProcess } from '../../fixtures/process/managed-process.ts';
+import { BUILD_DIR } from '../../fixtures/state-dir.ts';
+import { buildStack } from '../build-stack.ts';
 
 const { values } = parseArgs({
   options: {
@@ -86,17 +88,19 @@ async function main(): Promise<void> {
   const ns = newNamespace();
   const cluster = ['--nats', services.nats.url, '--etcd', services.etcd.endpoints.join(','), '--namespace', ns];
   const started: ManagedProcess[] = [];
-  const launch = async (name: string, entry: string, args: string[]): Promise<string> => {
+  // The bundles, as the stack fixture runs them: no transpiler on the measured path.
+  await buildStack();
+  const launch = async (name: string, args: string[]): Promise<string> => {
     const proc = await ManagedProcess.start(
-      { name, command: process.execPath, args: ['--import', 'tsx', entry, ...args], ready: { log: /listening on http/, timeoutMs: 60_000 } },
+      { name, command: process.execPath, args: [join(BUILD_DIR, `${name}.mjs`), ...args], ready: { log: /listening on http/, timeoutMs: 60_000 } },
       logDir,
     );
     started.push(proc);
     return (await proc.log.waitFor(/listening on (http:\/\/\S+)/))[1]!;
   };
   try {
-    const workerUrl = await launch('worker', 'stack/worker/main.ts', ['--speedup', '0', '--max-num-seqs', '1024', '--max-waiting', '4096', ...cluster]);
-    const frontendUrl = await launch('frontend', 'stack/frontend/main.ts', ['--max-queue', '100000', ...cluster]);
+    const workerUrl = await launch('worker', ['--speedup', '0', '--max-num-seqs', '1024', '--max-waiting', '4096', ...cluster]);
+    const frontendUrl = await launch('frontend', ['--max-queue', '100000', ...cluster]);
     for (;;) {
       const models = (await (await fetch(`${frontendUrl}/v1/models`)).json()) as { data: unknown[] };
       if (models.data.length > 0) break;

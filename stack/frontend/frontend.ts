@@ -9,6 +9,7 @@ import type { FrontendConfig } from './config.ts';
 import { startEtcdDiscovery } from './discovery/etcd-discovery.ts';
 import { WorkerRegistry } from './discovery/worker-registry.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
+import { ReplyMux } from './generation/reply-mux.ts';
 import { createFrontendServer } from './http/server.ts';
 import type { Log } from './log.ts';
 import { FrontendMetrics } from './metrics.ts';
@@ -51,8 +52,10 @@ export async function startFrontend(config: FrontendConfig, log: Log): Promise<R
   });
   const discovery = await startEtcdDiscovery(config.etcd, config.namespace, registry, log);
 
+  const replies = new ReplyMux(nc);
   const server = createFrontendServer({
     nc,
+    replies,
     namespace: config.namespace,
     registry,
     streamTimeoutMs: config.streamTimeoutMs,
@@ -75,6 +78,7 @@ export async function startFrontend(config: FrontendConfig, log: Log): Promise<R
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       kvSub.unsubscribe();
+      replies.close();
       await discovery.close();
       await nc.drain();
     },

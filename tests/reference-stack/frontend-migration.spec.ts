@@ -8,6 +8,7 @@ import { controlSubject, generateSubject } from '../../stack/protocol/subjects.t
 import { WorkerRegistry } from '../../stack/frontend/discovery/worker-registry.ts';
 import { Dispatcher } from '../../stack/frontend/dispatch/dispatcher.ts';
 import { CancelledError, generate, GenerationError, type GenerationRequest } from '../../stack/frontend/generation/generate.ts';
+import { ReplyMux } from '../../stack/frontend/generation/reply-mux.ts';
 import { FrontendMetrics } from '../../stack/frontend/metrics.ts';
 import { createRouter } from '../../stack/frontend/routing/create-router.ts';
 import { FcfsScheduler } from '../../stack/frontend/scheduler/fcfs.ts';
@@ -99,6 +100,7 @@ test.describe('frontend migration and cancellation (fake workers)', () => {
     for (const [id] of workers) registry.upsert(registration(id));
     const deps = {
       nc,
+      replies: new ReplyMux(nc),
       namespace: ns,
       registry,
       streamTimeoutMs: opts.streamTimeoutMs ?? 500,

@@ -1,4 +1,4 @@
-// One attempt of a request on one worker: publish the GenerateRequest with a reply inbox
+// One attempt of a request on one worker: publish the GenerateRequest with a reply subject
 // and follow its chunk stream until it ends, breaks, fails or the client goes away.
 
 import { JSONCodec, type NatsConnection } from 'nats';
@@ -58,26 +58,26 @@ export function streamFromWorker(
     signal.addEventListener('abort', onAbort, { once: true });
 
     const reply = deps.replies.open((err, msg) => {
-        if (err || !msg) return finish({ kind: 'broken', cause: `reply subscription failed: ${err?.message}` });
-        silence.refresh();
-        // NATS answers a publish nobody subscribes to with an empty 503 status message:
-        // the worker died before its registration expired, which another worker can recover.
-        if (msg.headers?.code === 503) return finish({ kind: 'broken', cause: `no responders on worker ${workerId}` });
-        let chunk: GenerateChunk;
-        try {
-          chunk = chunkCodec.decode(msg.data);
-        } catch (e) {
-          return finish({ kind: 'failed', status: 502, message: `worker ${workerId} sent an undecodable chunk: ${(e as Error).message}` });
-        }
-        if (chunk.type === 'done') return finish({ kind: 'done', chunk });
-        if (chunk.type === 'error') {
-          return finish(
-            chunk.retryable
-              ? { kind: 'broken', cause: `retryable error ${chunk.status}: ${chunk.message}` }
-              : { kind: 'failed', status: chunk.status, message: chunk.message },
-          );
-        }
-        onChunk(chunk);
+      if (err || !msg) return finish({ kind: 'broken', cause: `reply subscription failed: ${err?.message}` });
+      silence.refresh();
+      // NATS answers a publish nobody subscribes to with an empty 503 status message:
+      // the worker died before its registration expired, which another worker can recover.
+      if (msg.headers?.code === 503) return finish({ kind: 'broken', cause: `no responders on worker ${workerId}` });
+      let chunk: GenerateChunk;
+      try {
+        chunk = chunkCodec.decode(msg.data);
+      } catch (e) {
+        return finish({ kind: 'failed', status: 502, message: `worker ${workerId} sent an undecodable chunk: ${(e as Error).message}` });
+      }
+      if (chunk.type === 'done') return finish({ kind: 'done', chunk });
+      if (chunk.type === 'error') {
+        return finish(
+          chunk.retryable
+            ? { kind: 'broken', cause: `retryable error ${chunk.status}: ${chunk.message}` }
+            : { kind: 'failed', status: chunk.status, message: chunk.message },
+        );
+      }
+      onChunk(chunk);
     });
     deps.nc.publish(generateSubject(deps.namespace, workerId), requestCodec.encode(request), { reply: reply.subject });
   });
