@@ -1,5 +1,5 @@
 // The .npy wire format and reference op semantics, without a server.
-import { decodeNpy, encodeNpy, expect, makeTensor, test } from '../../fixtures/genie/index.ts';
+import { analyzeOverhead, compareTensors, decodeNpy, encodeNpy, expect, makeTensor, test } from '../../fixtures/genie/index.ts';
 import { parseGraph, runGraph } from '../../stack/protocol/tensor/graph.ts';
 import { applyOp } from '../../stack/protocol/tensor/ops.ts';
 
@@ -77,5 +77,29 @@ test.describe('op graphs', () => {
     expect(parse({ nodes: [{ id: 'a', op: 'relu', inputs: ['t1'] }], output: 'a' })).toThrow("nodes[0].inputs[0] 't1' is neither an input tensor nor an earlier node");
     expect(parse({ nodes: [{ id: 't0', op: 'relu', inputs: ['t0'] }], output: 't0' })).toThrow("nodes[0].id 't0' is already defined");
     expect(parse({ nodes: [{ id: 'a', op: 'relu', inputs: ['t0'] }], output: 'b' })).toThrow('output must name a node id, got "b"');
+  });
+});
+
+test.describe('overhead analysis', () => {
+  test('computes overhead per size and an interpolated break-even that later sizes keep', TAGS, () => {
+    const a = analyzeOverhead('relu', [
+      { bytes: 4096, localMs: 1, remoteMs: 5 },
+      { bytes: 1024, localMs: 2, remoteMs: 1 }, // a noisy early win, lost again at 4096
+      { bytes: 16384, localMs: 10, remoteMs: 6 },
+      { bytes: 65536, localMs: 40, remoteMs: 10 },
+    ]);
+    expect(a.sizes.map((s) => s.bytes)).toEqual([1024, 4096, 16384, 65536]);
+    expect(a.sizes[1]).toMatchObject({ overheadMs: 4, overheadPct: 400 });
+    expect(a.breakEvenBytes).toBe(4096 + Math.round((4 / 8) * (16384 - 4096)));
+    expect(analyzeOverhead('relu', [{ bytes: 1, localMs: 0, remoteMs: 3 }])).toMatchObject({ breakEvenBytes: null, sizes: [{ overheadPct: null }] });
+  });
+});
+
+test.describe('tensor comparison', () => {
+  test('uses allclose tolerance and reports the first offending element', TAGS, () => {
+    const expected = makeTensor([3], [1, 100, NaN]);
+    expect(compareTensors(makeTensor([3], [1.000001, 100.001, NaN]), expected).within).toBe(true);
+    expect(compareTensors(makeTensor([3], [1, 101, NaN]), expected)).toMatchObject({ within: false, maxAbsDiff: 1, reason: 'element 1: 101 vs expected 100 (atol 0.00001, rtol 0.0001)' });
+    expect(compareTensors(makeTensor([1, 3], [1, 100, NaN]), expected).reason).toBe('shape [1, 3] != expected [3]');
   });
 });
