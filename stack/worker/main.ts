@@ -18,6 +18,15 @@ import { stdoutLogger as log } from './log.ts';
 
 /** How long a crashing worker waits for already-written tokens to leave the process. */
 const CRASH_FLUSH_MS = 200;
+/** A cluster service that does not answer within this fails startup instead of hanging it. */
+const CONNECT_TIMEOUT_MS = 20_000;
+
+function within<T>(what: string, promise: Promise<T>): Promise<T> {
+  const timeout = sleep(CONNECT_TIMEOUT_MS, undefined, { ref: false }).then(() => {
+    throw new Error(`${what} did not finish within ${CONNECT_TIMEOUT_MS} ms`);
+  });
+  return Promise.race([promise, timeout]);
+}
 
 function parseOrExit(): WorkerOptions {
   const argv = process.argv.slice(2);
@@ -65,7 +74,11 @@ async function main(): Promise<void> {
   if (o.nats !== undefined && o.etcd !== undefined) {
     const { NatsWorkerService } = await import('./cluster/nats-service.ts');
     const { EtcdRegistration } = await import('./cluster/etcd-registration.ts');
-    const nats = await NatsWorkerService.start({ url: o.nats, namespace: o.namespace, workerId: o.workerId, model: o.model, heartbeatMs: o.heartbeatMs, engine, log });
+    log.info(`connecting to NATS ${o.nats}`);
+    const nats = await within(
+      `connecting to NATS at ${o.nats}`,
+      NatsWorkerService.start({ url: o.nats, namespace: o.namespace, workerId: o.workerId, model: o.model, heartbeatMs: o.heartbeatMs, engine, log }),
+    );
     kvEvents.attach((event) => nats.publishKvEvent(event));
     const registration: WorkerRegistration = {
       id: o.workerId,
@@ -78,7 +91,11 @@ async function main(): Promise<void> {
       pid: process.pid,
       startedAt: Date.now(),
     };
-    const etcd = await EtcdRegistration.register(o.etcd, workerKey(o.namespace, o.workerId), registration, o.leaseTtlS, log);
+    log.info(`registering in etcd ${o.etcd}`);
+    const etcd = await within(
+      `registering in etcd at ${o.etcd}`,
+      EtcdRegistration.register(o.etcd, workerKey(o.namespace, o.workerId), registration, o.leaseTtlS, log),
+    );
     cluster = { nats, etcd };
     log.info(`registered ${workerKey(o.namespace, o.workerId)} (role ${o.role})`);
   }
