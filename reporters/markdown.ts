@@ -26,6 +26,7 @@ export const DEFAULT_RUN_JSON_FILE = 'reports/run.json';
 export default class MarkdownReporter implements Reporter {
   private readonly options: Required<Omit<MarkdownReporterOptions, 'jsonFile'>> & { jsonFile: string | null };
   private baseDir = process.cwd();
+  private shard: RunRecord['shard'] = null;
   private readonly records = new Map<string, TestRecord>();
   private readonly globalErrors: string[] = [];
 
@@ -45,6 +46,7 @@ export default class MarkdownReporter implements Reporter {
 
   onBegin(config: FullConfig, _suite: Suite): void {
     if (config.configFile) this.baseDir = dirname(config.configFile);
+    this.shard = config.shard;
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -62,6 +64,7 @@ export default class MarkdownReporter implements Reporter {
       durationMs: result.duration,
       status: result.status,
       environment: runEnvironment(),
+      shard: this.shard,
       tests: [...this.records.values()].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line),
       globalErrors: this.globalErrors,
     };

@@ -7,7 +7,7 @@
  *   --no-history      no history
  *   --blob <dir>      blob reports of a sharded run (default blob-report)
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { generateAllureHtml } from '../reporters/allure/html.ts';
 import { DEFAULT_RUN_JSON_FILE, DEFAULT_SUMMARY_FILE } from '../reporters/markdown.ts';
+import type { RunRecord } from '../reporters/markdown/model.ts';
 import { rerenderSummary } from '../reporters/markdown/rerender.ts';
 
 const MARKDOWN_REPORTER = fileURLToPath(new URL('../reporters/markdown.ts', import.meta.url));
@@ -33,20 +34,20 @@ const { values } = parseArgs({
 const dir = resolve(values.dir);
 const at = (path: string) => resolve(dir, path);
 
-function mtime(path: string): number {
-  return existsSync(path) ? statSync(path).mtimeMs : 0;
+/** A run.json from one shard is partial: then the blob reports of all shards are merged instead. */
+function lastRunWasSharded(): boolean {
+  const runJson = at(DEFAULT_RUN_JSON_FILE);
+  return !existsSync(runJson) || (JSON.parse(readFileSync(runJson, 'utf8')) as Pick<RunRecord, 'shard'>).shard != null;
 }
 
-/** Blob reports newer than the last run's JSON mean a sharded run: merge them. */
 async function markdownSummary(): Promise<string> {
   const blobDir = at(values.blob);
   const blobs = existsSync(blobDir) ? readdirSync(blobDir).filter((f) => f.endsWith('.zip')) : [];
-  const newestBlob = Math.max(0, ...blobs.map((f) => mtime(join(blobDir, f))));
-  if (blobs.length > 0 && newestBlob > mtime(at(DEFAULT_RUN_JSON_FILE))) {
+  if (blobs.length > 0 && lastRunWasSharded()) {
     const cli = join(dirname(createRequire(import.meta.url).resolve('@playwright/test/package.json')), 'cli.js');
     const merge = await execa('node', [cli, 'merge-reports', '--reporter', MARKDOWN_REPORTER, blobDir], { cwd: dir, reject: false, all: true });
-    if (!existsSync(at(DEFAULT_SUMMARY_FILE)) || merge.exitCode === null) {
-      throw new Error(`playwright merge-reports of ${blobDir} wrote no summary (exit ${merge.exitCode}):\n${merge.all}`);
+    if (lastRunWasSharded()) {
+      throw new Error(`playwright merge-reports of ${blobDir} wrote no whole-run summary (exit ${merge.exitCode}):\n${merge.all}`);
     }
     return `merged from ${blobs.length} blob report(s) in ${relative(dir, blobDir)}`;
   }

@@ -46,6 +46,8 @@ export interface RunRecord {
   durationMs: number;
   status: 'passed' | 'failed' | 'timedout' | 'interrupted';
   environment: RunEnvironment;
+  /** set when this run was one shard: its summary is partial until merge-reports */
+  shard: { current: number; total: number } | null;
   tests: TestRecord[];
   /** errors outside any test (config, global setup, worker crashes) */
   globalErrors: string[];

@@ -34,7 +34,8 @@ export function renderSummary(run: RunRecord): string {
   const counts = countOutcomes(run.tests);
   const parts = [
     '## Executive summary',
-    `**Run:** ${STATUS_BADGE[run.status]} · started ${run.startedAt} · took ${ms(run.durationMs)}`,
+    `**Run:** ${STATUS_BADGE[run.status]} · started ${run.startedAt} · took ${ms(run.durationMs)}` +
+      (run.shard ? ` · **partial: shard ${run.shard.current} of ${run.shard.total}**` : ''),
     table(
       ['Passed', 'Failed', 'Flaky', 'Skipped', 'Total'],
       [[counts.passed, counts.failed, counts.flaky, counts.skipped, counts.total]],

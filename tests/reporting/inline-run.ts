@@ -12,7 +12,8 @@ import type { RunRecord } from '../../reporters/markdown/model.ts';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(REPO, 'node_modules/@playwright/test/cli.js');
 const REPORTERS_CONFIG = join(REPO, 'reporters/config.ts');
-const MARKDOWN_REPORTER = join(REPO, 'reporters/markdown.ts');
+const TSX = join(REPO, 'node_modules/tsx/dist/cli.mjs');
+const REPORT_SCRIPT = join(REPO, 'scripts/report.ts');
 
 export interface AllureResultFile {
   name: string;
@@ -50,8 +51,8 @@ function childEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { ...env, FORCE_COLOR: '0', ...extra };
 }
 
-export async function runPlaywright(dir: string, args: string[], env?: Record<string, string>): Promise<ChildRun> {
-  const child = await execa('node', [CLI, ...args], {
+async function runNode(dir: string, args: string[], env?: Record<string, string>): Promise<ChildRun> {
+  const child = await execa('node', args, {
     cwd: dir,
     env: childEnv(env),
     extendEnv: false,
@@ -60,6 +61,15 @@ export async function runPlaywright(dir: string, args: string[], env?: Record<st
     timeout: 120_000,
   });
   return { exitCode: child.exitCode ?? -1, output: child.all ?? '' };
+}
+
+export function runPlaywright(dir: string, args: string[], env?: Record<string, string>): Promise<ChildRun> {
+  return runNode(dir, [CLI, ...args], env);
+}
+
+/** `npm run report` for the project in `dir`. */
+export function runReportScript(dir: string, args: string[] = [], env?: Record<string, string>): Promise<ChildRun> {
+  return runNode(dir, [TSX, REPORT_SCRIPT, '--dir', dir, ...args], env);
 }
 
 export function writeFiles(dir: string, files: Record<string, string>): void {
@@ -113,11 +123,5 @@ function readReports(dir: string, child: ChildRun): InlineRunResult {
 export async function runInline(dir: string, files: Record<string, string>, options: InlineRunOptions = {}): Promise<InlineRunResult> {
   writeProject(dir, files, options);
   const child = await runPlaywright(dir, ['test', ...(options.args ?? [])], options.env);
-  return readReports(dir, child);
-}
-
-/** `merge-reports` of the blob reports in `blob-report/` through the Markdown reporter alone. */
-export async function mergeBlobs(dir: string, env?: Record<string, string>): Promise<InlineRunResult> {
-  const child = await runPlaywright(dir, ['merge-reports', '--reporter', MARKDOWN_REPORTER, 'blob-report'], env);
   return readReports(dir, child);
 }
