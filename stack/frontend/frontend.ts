@@ -25,7 +25,7 @@ export async function startFrontend(config: FrontendConfig, log: Log): Promise<R
   const nc: NatsConnection = await connect({ servers: config.nats, name: 'servewright-frontend', maxReconnectAttempts: -1 });
   const registry = new WorkerRegistry(config.busyThreshold);
   const scheduler = createScheduler(config.scheduler, config.schedulerOption, log);
-  const router = createRouter(config.routerMode, log);
+  const router = createRouter(config.routerMode, log, { localityThresholdTokens: config.localityThresholdTokens });
   const metrics: FrontendMetrics = new FrontendMetrics({
     inflight: () => dispatcher.inFlight,
     queueDepth: () => dispatcher.queueDepth,

@@ -2,6 +2,8 @@
 // prompts back to the worker holding their program's cache.
 
 import { expect, test } from '@playwright/test';
+import { parseConfig } from '../../stack/frontend/config.ts';
+import { createRouter } from '../../stack/frontend/routing/create-router.ts';
 import { LocalityRouter } from '../../stack/frontend/routing/locality.ts';
 import type { RoutingRequest, WorkerView } from '../../stack/frontend/routing/router.ts';
 
@@ -52,5 +54,14 @@ test.describe('locality router', () => {
     const router = new LocalityRouter(100);
     router.pick(request(200), [worker('a', 0)]);
     expect(router.pick(request(200), [worker('a', 1), worker('b', 0)]).workerId).toBe('b');
+  });
+
+  test('--locality-threshold-tokens reaches the router (default 2048)', tags, () => {
+    expect(parseConfig([], {}).localityThresholdTokens).toBe(2048);
+    const { localityThresholdTokens } = parseConfig(['--locality-threshold-tokens', '10'], {});
+    const router = createRouter('locality', () => {}, { localityThresholdTokens });
+    router.pick(request(11, 'p'), [worker('a', 0)]);
+    expect(router.pick(request(11, 'p'), [worker('a', 1), worker('b', 0)]).workerId).toBe('a');
+    expect(() => parseConfig(['--locality-threshold-tokens', '-1'], {})).toThrow(/--locality-threshold-tokens/);
   });
 });

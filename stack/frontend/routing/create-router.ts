@@ -8,22 +8,27 @@ import { RandomRouter } from './random.ts';
 import { RoundRobinRouter } from './round-robin.ts';
 import type { Router } from './router.ts';
 
-export type RouterFactory = (log: (line: string) => void) => Router;
+export interface RouterOptions {
+  /** Locality router: prompts up to this many tokens go to the least-loaded worker. */
+  localityThresholdTokens?: number;
+}
+
+export type RouterFactory = (log: (line: string) => void, opts: RouterOptions) => Router;
 
 const factories: Record<string, RouterFactory> = {
   'round-robin': () => new RoundRobinRouter(),
   random: () => new RandomRouter(),
   'least-loaded': () => new LeastLoadedRouter(),
   kv: () => new KvRouter(),
-  locality: () => new LocalityRouter(),
+  locality: (_log, opts) => new LocalityRouter(opts.localityThresholdTokens),
 };
 
 export function routerModes(): string[] {
   return Object.keys(factories);
 }
 
-export function createRouter(mode: string, log: (line: string) => void): Router {
+export function createRouter(mode: string, log: (line: string) => void, opts: RouterOptions = {}): Router {
   const factory = factories[mode];
   if (!factory) throw new Error(`unknown router mode "${mode}" (known: ${routerModes().join(', ')})`);
-  return factory(log);
+  return factory(log, opts);
 }
