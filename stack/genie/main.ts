@@ -12,6 +12,10 @@ try {
 }
 
 const server = createGenieServer(config);
+// Clients may spend seconds between requests on 64 MiB tensors (encode, compare); Node's 5 s
+// default would close the idle socket just as they reuse it (EPIPE on a POST, not retryable).
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.on('error', (err) => {
   console.error(`genie: cannot listen on ${config.host}:${config.port}: ${err.message}`);
   process.exit(1);
