@@ -183,6 +183,36 @@ test.describe('frontend process', () => {
     expect(await metric(frontend.url, 'servewright_frontend_migration_total{migration_type="ongoing_request"}')).toBe(1);
   });
 
+  test('without migration a broken stream ends with an SSE error event, and a non-stream request with a 5xx', tags, async ({ procs, services, namespace }) => {
+    const c = { procs, services, namespace };
+    const frontend = await startFrontend(c, ['--migration-limit', '0', '--stream-timeout-ms', '1000']);
+    const worker = await startWorker(c, 'w-a', ['--itl-ms', '20']);
+    const other = await startWorker(c, 'w-b', ['--itl-ms', '20']);
+    await waitForWorkers(frontend.url, 2);
+    const res = await fetch(`${frontend.url}/v1/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, prompt: 'doomed', max_tokens: 200, stream: true }),
+    });
+    expect(res.headers.get('x-servewright-worker-id')).toBe('w-a');
+    let killed: Promise<void> | undefined;
+    const events = await readSse(res, () => {
+      killed ??= worker.kill({ signal: 'SIGKILL' });
+    });
+    await killed;
+    const last = JSON.parse(events.at(-1)!) as { error?: { message: string; code: number } };
+    expect(last.error).toMatchObject({ code: 502, message: expect.stringMatching(/migration limit \(0\) is reached/) });
+    expect(events).not.toContain('[DONE]');
+
+    const pending = complete(frontend.url, { prompt: 'doomed too', max_tokens: 200 });
+    await other.log.waitFor(/New Request ID:/);
+    await other.kill({ signal: 'SIGKILL' });
+    const { res: plain, json } = await pending;
+    expect(plain.status).toBe(502);
+    expect(json.error.message).toMatch(/broke .* migration limit \(0\) is reached/);
+    expect(await metric(frontend.url, 'servewright_frontend_requests_total{model="mock-model",status="error"}')).toBe(2);
+  });
+
   test('a client that disconnects gets its request killed on the worker', tags, async ({ procs, services, namespace }) => {
     const c = { procs, services, namespace };
     const frontend = await startFrontend(c);
@@ -209,6 +239,33 @@ test.describe('frontend process', () => {
     expect(await metric(frontend.url, 'servewright_frontend_cancellation_total')).toBe(2);
   });
 
+  test('disaggregated: prefill worker then decode worker; a disconnect during decode kills on the decode worker', tags, async ({ procs, services, namespace }) => {
+    const c = { procs, services, namespace };
+    const frontend = await startFrontend(c);
+    const prefill = await startWorker(c, 'w-prefill', ['--role', 'prefill', '--speedup', '0']);
+    const decode = await startWorker(c, 'w-decode', ['--role', 'decode', '--itl-ms', '50']);
+    await waitForWorkers(frontend.url, 2);
+
+    const { res, json } = await complete(frontend.url, { prompt: 'split me in two phases', max_tokens: 4, seed: 3 });
+    expect(res.status).toBe(200);
+    expect(json.nvext).toEqual({ worker_id: 'w-decode', prefill_worker_id: 'w-prefill' });
+    expect(json.usage.completion_tokens).toBe(4);
+    const id = String(json.id).replace(/^cmpl-/, '');
+    await prefill.log.waitFor(new RegExp(`New Prefill Request ID: ${id}`));
+    await decode.log.waitFor(new RegExp(`New Request ID: ${id}`));
+
+    const stream = await fetch(`${frontend.url}/v1/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, prompt: 'a long decode', max_tokens: 400, stream: true }),
+    });
+    let seen = 0;
+    const events = await readSse(stream, (data) => (JSON.parse(data) as { nvext: { worker_id: string } }).nvext.worker_id !== 'w-decode' || ++seen < 2);
+    const streamId = (JSON.parse(events[0]!) as { id: string }).id.replace(/^cmpl-/, '');
+    await frontend.proc.log.waitFor(new RegExp(`issued control message Kill to sender request_id=${streamId} worker_id=w-decode`));
+    await decode.log.waitFor(new RegExp(`Aborted Request ID: ${streamId}`));
+  });
+
   test('a full frontend queue answers 503 with a clear body', tags, async ({ procs, services, namespace }) => {
     const c = { procs, services, namespace };
     const frontend = await startFrontend(c, ['--max-queue', '1']);
@@ -217,6 +274,9 @@ test.describe('frontend process', () => {
     const abort = new AbortController();
     const busy = [0, 1].map(() => complete(frontend.url, { prompt: 'x', max_tokens: 200 }, abort.signal).catch(() => undefined));
     await expect.poll(async () => metric(frontend.url, 'servewright_frontend_queue_depth')).toBe(1);
+    const debug = (await (await fetch(`${frontend.url}/debug/scheduler`)).json()) as Record<string, any>;
+    expect(debug).toMatchObject({ routerMode: 'round-robin', queueDepth: 1, scheduler: { policy: 'fcfs', queued: 1 } });
+    expect(debug.workers).toEqual([expect.objectContaining({ id: 'w-a', inFlight: 1, capacity: 1 })]);
     const { res, json } = await complete(frontend.url, { prompt: 'y', max_tokens: 1 });
     expect(res.status).toBe(503);
     expect(json.error.message).toMatch(/queue is full/);
