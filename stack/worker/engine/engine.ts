@@ -12,7 +12,7 @@ import { TextGenerator } from './text-generator.ts';
 import type { TimingModel } from './timing-model.ts';
 
 /** Tokens one sequence may emit in one step when there are no delays or the step is late. */
-const MAX_TOKENS_PER_STEP = 1024;
+const MAX_TOKENS_PER_STEP = 4096;
 
 export interface EngineLog {
   info(line: string): void;
