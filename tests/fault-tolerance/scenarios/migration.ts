@@ -1,0 +1,107 @@
+// Migration scenarios from Dynamo's fault-tolerance suite, written against the stack
+// fixture and profile data only, so the reference and real-engine specs share them.
+
+import { expect, StreamErrorEvent, OpenAIHttpError, type StartedStack, type StackWorker, type OpenAIClient } from '../../../fixtures/index.ts';
+import { LONG_PROMPT, SHORT_PROMPT, open, requestBody, send, type Api } from './requests.ts';
+
+export interface MigrationCase {
+  api: Api;
+  streaming: boolean;
+  signal: 'SIGKILL' | 'SIGTERM';
+  longTokens: number;
+  /** Bounds every wait on the long request: a hang fails as ClientTimeoutError. */
+  timeoutMs: number;
+}
+
+/** Sends the warm-up request and returns the worker that served it. */
+export async function warmUp(stack: StartedStack, client: OpenAIClient): Promise<StackWorker> {
+  const marks = stack.markLogs();
+  const res = await client.completions(requestBody('completion', SHORT_PROMPT, 16));
+  return stack.whoServed(marks, res.workerId);
+}
+
+export async function migrations(stack: StartedStack): Promise<number> {
+  const { migrationTotal, ongoingMigration } = stack.profile.metrics;
+  if (migrationTotal === undefined) throw new Error(`profile ${stack.profile.name} has no migration metric`);
+  return (await stack.frontend.metrics()).sum(migrationTotal, ongoingMigration);
+}
+
+interface Outcome {
+  text: string;
+  completionTokens: number | undefined;
+}
+
+/**
+ * Starts the long request and resolves once it is generating on a worker: for streams,
+ * after the first tokens arrived; otherwise once a worker logged the new request.
+ */
+async function startLong(stack: StartedStack, client: OpenAIClient, c: Omit<MigrationCase, 'signal'>) {
+  const marks = stack.markLogs();
+  const body = requestBody(c.api, LONG_PROMPT, c.longTokens);
+  const bounded = { timeoutMs: c.timeoutMs };
+  if (c.streaming) {
+    const stream = await open(client, c.api, body, bounded);
+    await stream.take(5);
+    const served = stack.whoServed(marks, stream.result().workerIds[0]);
+    const outcome = stream.collect().then((r): Outcome => ({ text: r.text, completionTokens: r.usage?.completion_tokens as number | undefined }));
+    return { marks, body, served, outcome };
+  }
+  const outcome = send(client, c.api, body, bounded).then((r): Outcome => ({
+    text: r.text,
+    completionTokens: (r.body.usage as { completion_tokens?: number } | undefined)?.completion_tokens,
+  }));
+  outcome.catch(() => undefined);
+  const { newRequest } = stack.profile.patterns;
+  await expect.poll(() => stack.workers.some((w) => w.proc.log.matchesSince(marks.workers[w.id]!, newRequest).length > 0), { timeout: c.timeoutMs }).toBe(true);
+  return { marks, body, served: stack.whoServed(marks), outcome };
+}
+
+/** The long request survives the death of its worker, token for token. */
+export async function survivesWorkerDeath(stack: StartedStack, client: OpenAIClient, c: MigrationCase): Promise<void> {
+  const warm = await warmUp(stack, client);
+  const before = await migrations(stack);
+
+  const long = await startLong(stack, client, c);
+  // Round-robin sends the long request to the worker the warm-up did not use.
+  expect(long.served).not.toBe(warm);
+  await stack.kill(long.served, c.signal === 'SIGKILL' ? { signal: 'SIGKILL' } : { signal: 'SIGTERM', graceMs: 2_000 });
+
+  const migrated = await long.outcome;
+  expect(migrated.completionTokens).toBe(c.longTokens);
+  const unbroken = await send(client, c.api, long.body, { timeoutMs: c.timeoutMs });
+  expect(migrated.text).toBe(unbroken.text);
+
+  expect(await migrations(stack)).toBeGreaterThan(before);
+  expect(stack.frontend.proc.log.matchesSince(long.marks.frontend, stack.profile.patterns.streamDisconnected)).not.toHaveLength(0);
+}
+
+/** Every worker dies under the request: the client gets an error event, not a hang. */
+export async function failsWhenEveryWorkerDies(stack: StartedStack, client: OpenAIClient, c: Pick<MigrationCase, 'longTokens' | 'timeoutMs'>): Promise<void> {
+  await warmUp(stack, client);
+  const marks = stack.markLogs();
+  const stream = await open(client, 'completion', requestBody('completion', LONG_PROMPT, c.longTokens), { timeoutMs: c.timeoutMs });
+  await stream.take(5);
+  const first = stack.whoServed(marks, stream.result().workerIds[0]);
+  const [second] = stack.workers.filter((w) => w !== first);
+  const secondMark = second!.proc.log.mark();
+  await stack.kill(first, { signal: 'SIGKILL' });
+  await second!.proc.log.waitFor(stack.profile.patterns.newRequest, { since: secondMark, timeoutMs: c.timeoutMs });
+  await stack.kill(second!, { signal: 'SIGKILL' });
+  await expect(stream.collect()).rejects.toBeInstanceOf(StreamErrorEvent);
+}
+
+/** With migration disabled, a dead worker's request fails cleanly and nothing migrates. */
+export async function failsWithoutMigration(stack: StartedStack, client: OpenAIClient, c: Omit<MigrationCase, 'signal'>): Promise<void> {
+  await warmUp(stack, client);
+  const before = await migrations(stack);
+  const long = await startLong(stack, client, c);
+  await stack.kill(long.served, { signal: 'SIGKILL' });
+  const err = await long.outcome.catch((e: unknown) => e);
+  if (c.streaming) {
+    expect(err).toBeInstanceOf(StreamErrorEvent);
+  } else {
+    expect(err).toBeInstanceOf(OpenAIHttpError);
+    expect((err as OpenAIHttpError).status).toBeGreaterThanOrEqual(500);
+  }
+  expect(await migrations(stack)).toBe(before);
+}
