@@ -1,9 +1,11 @@
 // The frontend as a process in front of real mock workers over NATS and etcd: discovery,
-// routing, the OpenAI wire format, worker death, migration and cancellation.
+// routing, the OpenAI wire format, worker death, migration and cancellation. The stack
+// runs from the esbuild bundles that global setup keeps fresh, as the stack fixture does.
 
 import { spawnSync } from 'node:child_process';
 import { test, expect, type ManagedProcess, type Procs } from '../../fixtures/index.ts';
 import type { Services } from '../../fixtures/index.ts';
+import { stackBundlePath } from '../../fixtures/state-dir.ts';
 
 const tags = { tag: ['@e2e', '@reference-stack', '@fault-tolerance'] };
 const MODEL = 'mock-model';
@@ -20,7 +22,7 @@ async function startFrontend(c: Cluster, args: string[] = []): Promise<{ url: st
   const proc = await c.procs.start({
     name: 'frontend',
     command: process.execPath,
-    args: ['--import', 'tsx', 'stack/frontend/main.ts', '--http-port', '0', ...clusterFlags(c), ...args],
+    args: [stackBundlePath('frontend'), '--http-port', '0', ...clusterFlags(c), ...args],
     ready: { log: /listening on http/, timeoutMs: 60_000 },
   });
   const url = (await proc.log.waitFor(/listening on (http:\/\/\S+)/))[1]!;
@@ -31,7 +33,7 @@ function startWorker(c: Cluster, id: string, args: string[] = []): Promise<Manag
   return c.procs.start({
     name: id,
     command: process.execPath,
-    args: ['--import', 'tsx', 'stack/worker/main.ts', '--worker-id', id, '--lease-ttl-s', '1', '--heartbeat-ms', '100', ...clusterFlags(c), ...args],
+    args: [stackBundlePath('worker'), '--worker-id', id, '--lease-ttl-s', '1', '--heartbeat-ms', '100', ...clusterFlags(c), ...args],
     ready: { log: /listening on http/, timeoutMs: 60_000 },
   });
 }
@@ -42,13 +44,17 @@ async function waitForWorkers(frontendUrl: string, n: number): Promise<void> {
     .toBe(n);
 }
 
-async function complete(url: string, body: Record<string, unknown>, signal?: AbortSignal) {
-  const res = await fetch(`${url}/v1/completions`, {
+function post(url: string, body: Record<string, unknown>, opts: { path?: string; signal?: AbortSignal } = {}): Promise<Response> {
+  return fetch(`${url}${opts.path ?? '/v1/completions'}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ model: MODEL, ...body }),
-    ...(signal ? { signal } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
+}
+
+async function complete(url: string, body: Record<string, unknown>, signal?: AbortSignal) {
+  const res = await post(url, body, signal ? { signal } : {});
   return { res, json: (await res.json()) as Record<string, any> };
 }
 
@@ -89,8 +95,11 @@ async function metric(url: string, series: string): Promise<number> {
 }
 
 test.describe('frontend process', () => {
+  // Each test starts up to four processes; a shared, loaded machine can make that slow.
+  test.describe.configure({ timeout: 120_000 });
+
   test('a bad flag is a clear error and exit status 2', tags, () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'stack/frontend/main.ts', '--router-mode', 'nearest'], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [stackBundlePath('frontend'), '--router-mode', 'nearest'], { encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--router-mode: one of round-robin');
   });
@@ -134,9 +143,9 @@ test.describe('frontend process', () => {
     await waitForWorkers(frontend.url, 1);
     const prompt = 'one two three four five six seven eight';
     const body = { model: MODEL, prompt, max_tokens: 5, seed: 7, stream: true, stream_options: { include_usage: true } };
-    const post = () => fetch(`${frontend.url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    await readSse(await post());
-    const res = await post();
+    const postBody = () => post(frontend.url, body);
+    await readSse(await postBody());
+    const res = await postBody();
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const events = await readSse(res);
     expect(events.at(-1)).toBe('[DONE]');
@@ -150,11 +159,7 @@ test.describe('frontend process', () => {
     const { json } = await complete(frontend.url, { prompt, max_tokens: 5, seed: 7 });
     expect(streamedText(events)).toBe(json.choices[0].text);
 
-    const chat = await fetch(`${frontend.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], max_tokens: 3, stream: true }),
-    });
+    const chat = await post(frontend.url, { messages: [{ role: 'user', content: 'hi' }], max_tokens: 3, stream: true }, { path: '/v1/chat/completions' });
     const chunks = (await readSse(chat)).slice(0, -1).map((e) => JSON.parse(e) as Record<string, any>);
     expect(chunks[0]!.choices[0].delta).toEqual({ role: 'assistant', content: '' });
     expect(chunks.every((e) => e.object === 'chat.completion.chunk')).toBe(true);
@@ -168,10 +173,10 @@ test.describe('frontend process', () => {
     await startWorker(c, 'w-b', ['--itl-ms', '20']);
     await waitForWorkers(frontend.url, 2);
     const body = { model: MODEL, prompt: 'Tell me a long long long story about yourself?', max_tokens: 60, seed: 11, stream: true };
-    const post = () => fetch(`${frontend.url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const unbroken = streamedText(await readSse(await post()));
+    const postBody = () => post(frontend.url, body);
+    const unbroken = streamedText(await readSse(await postBody()));
 
-    const res = await post();
+    const res = await postBody();
     const victim = res.headers.get('x-servewright-worker-id')!;
     let killed: Promise<void> | undefined;
     const events = await readSse(res, () => {
@@ -189,11 +194,7 @@ test.describe('frontend process', () => {
     const worker = await startWorker(c, 'w-a', ['--itl-ms', '20']);
     const other = await startWorker(c, 'w-b', ['--itl-ms', '20']);
     await waitForWorkers(frontend.url, 2);
-    const res = await fetch(`${frontend.url}/v1/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: MODEL, prompt: 'doomed', max_tokens: 200, stream: true }),
-    });
+    const res = await post(frontend.url, { prompt: 'doomed', max_tokens: 200, stream: true });
     expect(res.headers.get('x-servewright-worker-id')).toBe('w-a');
     let killed: Promise<void> | undefined;
     const events = await readSse(res, () => {
@@ -219,11 +220,7 @@ test.describe('frontend process', () => {
     const worker = await startWorker(c, 'w-a', ['--itl-ms', '50']);
     await waitForWorkers(frontend.url, 1);
 
-    const streaming = await fetch(`${frontend.url}/v1/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: MODEL, prompt: 'a long story', max_tokens: 400, stream: true }),
-    });
+    const streaming = await post(frontend.url, { prompt: 'a long story', max_tokens: 400, stream: true });
     const streamId = (JSON.parse((await readSse(streaming, () => false))[0]!) as { id: string }).id.replace(/^cmpl-/, '');
     await frontend.proc.log.waitFor(new RegExp(`issued control message Kill to sender request_id=${streamId}`));
     await worker.log.waitFor(new RegExp(`Aborted Request ID: ${streamId}`));
@@ -254,11 +251,7 @@ test.describe('frontend process', () => {
     await prefill.log.waitFor(new RegExp(`New Prefill Request ID: ${id}`));
     await decode.log.waitFor(new RegExp(`New Request ID: ${id}`));
 
-    const stream = await fetch(`${frontend.url}/v1/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: MODEL, prompt: 'a long decode', max_tokens: 400, stream: true }),
-    });
+    const stream = await post(frontend.url, { prompt: 'a long decode', max_tokens: 400, stream: true });
     let seen = 0;
     const events = await readSse(stream, (data) => (JSON.parse(data) as { nvext: { worker_id: string } }).nvext.worker_id !== 'w-decode' || ++seen < 2);
     const streamId = (JSON.parse(events[0]!) as { id: string }).id.replace(/^cmpl-/, '');
