@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Suite, TestCase } from '@playwright/test/reporter';
+import type { TestCase } from '@playwright/test/reporter';
 import { AllureReporter } from 'allure-playwright';
 import { allureLabels, labelAnnotations } from './allure/labels.ts';
 import { DEFAULT_ALLURE_RESULTS_DIR } from './allure/results-dir.ts';
@@ -12,16 +12,26 @@ import { specLocation } from './spec-location.ts';
  * the TestCase that other reporters see is left untouched.
  */
 export default class ServewrightAllureReporter extends AllureReporter {
+  private resultsDirCleared = false;
+
   /**
-   * allure-playwright never empties its results folder, so a report would mix runs.
-   * A shard keeps what is there: shards run one after another on one machine add up.
+   * allure-playwright never empties its results folder, so a report would mix runs. Cleared
+   * when the first test starts (so `--list` leaves it alone); a shard keeps what is there,
+   * so shards run one after another on one machine add up.
    */
-  override onBegin(suite: Suite): void {
-    if (!this.config.shard) rmSync(resolve(this.options.resultsDir ?? DEFAULT_ALLURE_RESULTS_DIR), { recursive: true, force: true });
-    super.onBegin(suite);
+  private clearStaleResults(): void {
+    if (this.resultsDirCleared || this.config.shard) return;
+    this.resultsDirCleared = true;
+    const dir = resolve(this.options.resultsDir ?? DEFAULT_ALLURE_RESULTS_DIR);
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch (error) {
+      process.stderr.write(`allure: could not empty ${dir}, old results stay: ${(error as Error).message}\n`);
+    }
   }
 
   override onTestBegin(test: TestCase): void {
+    this.clearStaleResults();
     const labels = allureLabels({ tags: test.tags, folder: specLocation(test).folder, describes: test.titlePath().slice(3, -1) });
     const annotations = [...test.annotations, ...labelAnnotations(labels)];
     super.onTestBegin(Object.create(test, { annotations: { value: annotations } }) as TestCase);

@@ -59,6 +59,8 @@ export default class MarkdownReporter implements Reporter {
   }
 
   onEnd(result: FullResult): void {
+    // Nothing ran (e.g. `--list`): keep the last real summary.
+    if (this.records.size === 0 && this.globalErrors.length === 0) return;
     const run: RunRecord = {
       startedAt: result.startTime.toISOString(),
       durationMs: result.duration,
