@@ -122,6 +122,14 @@ test.describe('replay engine', { tag: ['@e2e', '@workloads'] }, () => {
     expect(summary.errors).toEqual({ 'not sent': 1 });
   });
 
+  test('requests still in flight at the run limit fail with the reason', async () => {
+    server = await startScriptedServer(() => ({ waitFor: new Promise<void>(() => undefined) }));
+    const trace = await csvTrace('hang.csv', [`h,0,batch,low,m,${CHAT},,,,,,`]);
+    const { results } = await replay({ trace, apiBase: server.url, maxDurationMs: 300 });
+    expect(results[0]!.status).toBe(0);
+    expect(results[0]!.error).toContain('run exceeded its 300 ms limit');
+  });
+
   test('sender threads split the run and keep result order', async () => {
     server = await startScriptedServer(() => ({ tokens: 3 }));
     const trace = await csvTrace('threads.csv', Array.from({ length: 30 }, (_, i) => `t${i},${i},interactive,mid,m,${CHAT},,,,,,`));

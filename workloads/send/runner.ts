@@ -2,7 +2,6 @@
 // its own scheduled time whatever the server does, and latencies count from that time,
 // so a stalled server cannot hide its stall by slowing the sender (no coordinated omission).
 
-import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import type { TraceRequest } from '../trace/types.ts';
 import { nowMs, waitUntil } from './clock.ts';
@@ -37,14 +36,13 @@ function notSent(p: PlannedRequest, scheduledMs: number, why: string): RequestRe
 
 export async function runPlan(plan: readonly PlannedRequest[], dispatcher: Dispatcher, o: RunOptions): Promise<RequestResult[]> {
   const deadline = o.startMs + o.maxDurationMs;
-  const abort = new AbortController();
-  // One listener per in-flight request is expected, not a leak.
-  setMaxListeners(0, abort.signal);
-  const timer = setTimeout(() => abort.abort(new Error(`run exceeded its ${o.maxDurationMs} ms limit`)), Math.max(0, deadline - nowMs()));
+  // At the deadline the dispatcher is destroyed, which fails every request still in
+  // flight; cheaper than an abort listener per request at 10k req/s.
+  const timer = setTimeout(() => void dispatcher.destroy(new Error(`run exceeded its ${o.maxDurationMs} ms limit`)), Math.max(0, deadline - nowMs()));
   const results: RequestResult[] = new Array(plan.length);
   const send = async (i: number, scheduledMs: number): Promise<void> => {
     o.counters.sent++;
-    const r = await sendOne(dispatcher, plan[i]!.request, plan[i]!.prepared, scheduledMs, abort.signal);
+    const r = await sendOne(dispatcher, plan[i]!.request, plan[i]!.prepared, scheduledMs);
     o.counters.done++;
     if (!succeeded(r)) o.counters.errors++;
     results[i] = r;

@@ -99,12 +99,11 @@ export async function sendOne(
   request: TraceRequest,
   prepared: PreparedRequest,
   scheduledMs: number,
-  signal: AbortSignal,
 ): Promise<RequestResult> {
   const result = blankResult(request, scheduledMs);
   result.sentMs = nowMs();
   try {
-    const res = await dispatcher.request({ method: 'POST', path: prepared.path, headers: prepared.headers, body: prepared.body, signal });
+    const res = await dispatcher.request({ method: 'POST', path: prepared.path, headers: prepared.headers, body: prepared.body });
     result.headersMs = nowMs();
     result.status = res.statusCode;
     const queue = Number(header(res.headers, QUEUE_MS_HEADER));

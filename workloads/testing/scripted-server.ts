@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 export interface Script {
   /** Hold the response until this settles (a stalled server). */
   waitFor?: Promise<void>;
+  /** Streaming: after the first token, hold the rest of the stream until this settles. */
+  afterFirstToken?: Promise<void>;
   /** Wait before sending response headers. */
   headersDelayMs?: number;
   /** Generated tokens; each is one SSE chunk when streaming. */
@@ -88,6 +90,7 @@ async function respond(request: ScriptedRequest, s: Script, res: import('node:ht
   for (let i = 0; i < tokens; i++) {
     if (i > 0) await sleep(s.tokenGapMs ?? 0);
     res.write(`data: ${chunk}\n\n`);
+    if (i === 0) await s.afterFirstToken;
   }
   res.end(`data: {"model":${JSON.stringify(model)},"choices":[],"usage":${JSON.stringify(usage)}}\n\ndata: [DONE]\n\n`);
 }
