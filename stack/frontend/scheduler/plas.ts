@@ -5,7 +5,7 @@ import type { SchedulerOptions } from './create-scheduler.ts';
 import { MultiLevelQueueScheduler, multiLevelParams } from './multi-level-queue.ts';
 
 export function createPlasScheduler(opts: SchedulerOptions): MultiLevelQueueScheduler {
-  return new MultiLevelQueueScheduler('plas', multiLevelParams('plas', opts), (table, request, nowMs) =>
-    table.programServiceMs(request.programId, nowMs),
+  return new MultiLevelQueueScheduler('plas', multiLevelParams('plas', opts), (table, request, nowMs, memo) =>
+    table.programServiceMs(request.programId, nowMs, memo),
   );
 }

@@ -76,13 +76,19 @@ export class ProcessTable {
     if (thread) thread.serviceMs += serviceMs;
   }
 
-  /** PLAS priority: everything the program has been served so far; 0 for unknown programs. */
-  programServiceMs(programId: string | undefined, nowMs: number): number {
+  /**
+   * PLAS priority: everything the program has been served so far; 0 for unknown programs.
+   * `memo` lets one scheduling pass rank many calls of a program for the price of one.
+   */
+  programServiceMs(programId: string | undefined, nowMs: number, memo = new Map<string, number>()): number {
     const program = programId === undefined ? undefined : this.programs.get(programId);
-    if (!program) return 0;
-    let running = 0;
-    for (const call of program.running.values()) running += nowMs - call.startMs;
-    return program.serviceMs + running;
+    if (programId === undefined || !program) return 0;
+    const known = memo.get(programId);
+    if (known !== undefined) return known;
+    let total = program.serviceMs;
+    for (const call of program.running.values()) total += nowMs - call.startMs;
+    memo.set(programId, total);
+    return total;
   }
 
   /**
@@ -91,27 +97,27 @@ export class ProcessTable {
    */
   criticalPathMs(programId: string | undefined, threadId: string | undefined, nowMs: number, memo = new Map<string, number>()): number {
     const program = programId === undefined ? undefined : this.programs.get(programId);
-    if (!program) return 0;
-    const runningByThread = new Map<string, number>();
-    for (const call of program.running.values()) {
-      runningByThread.set(call.threadId, (runningByThread.get(call.threadId) ?? 0) + nowMs - call.startMs);
+    if (programId === undefined || !program) return 0;
+    return this.pathMs(program, programId, threadId ?? MAIN_THREAD, nowMs, memo, new Set());
+  }
+
+  // A method rather than a closure: this runs for every queued call on every dispatch.
+  private pathMs(program: ProgramRecord, programId: string, threadId: string, nowMs: number, memo: Map<string, number>, onPath: Set<string>): number {
+    const key = `${programId}\u0000${threadId}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    const thread = program.threads.get(threadId);
+    if (!thread || onPath.has(threadId)) return 0; // unknown parent, or a cycle in client-supplied ids
+    onPath.add(threadId);
+    let longestParent = 0;
+    for (const parent of thread.parents) {
+      longestParent = Math.max(longestParent, this.pathMs(program, programId, parent, nowMs, memo, onPath));
     }
-    const onPath = new Set<string>();
-    const visit = (id: string): number => {
-      const key = `${programId}\u0000${id}`;
-      const known = memo.get(key);
-      if (known !== undefined) return known;
-      const thread = program.threads.get(id);
-      if (!thread || onPath.has(id)) return 0; // unknown parent, or a cycle in client-supplied ids
-      onPath.add(id);
-      let longestParent = 0;
-      for (const parent of thread.parents) longestParent = Math.max(longestParent, visit(parent));
-      onPath.delete(id);
-      const total = longestParent + thread.serviceMs + (runningByThread.get(id) ?? 0);
-      memo.set(key, total);
-      return total;
-    };
-    return visit(threadId ?? MAIN_THREAD);
+    onPath.delete(threadId);
+    let total = longestParent + thread.serviceMs;
+    for (const call of program.running.values()) if (call.threadId === threadId) total += nowMs - call.startMs;
+    memo.set(key, total);
+    return total;
   }
 
   snapshot(nowMs: number): Record<string, unknown> {
