@@ -13,9 +13,27 @@ sw_unmount_under() {
   done
 }
 
+# A dockerd killed without its teardown (SIGKILL, a killed CI job) takes containerd with it,
+# but each container's shim and processes live on. They were started by this tooling, so end
+# them by the pids containerd recorded: each container's init.pid and that process's parent,
+# the shim, once the shim's command line shows it belongs to this state dir.
+sw_kill_orphans() {
+  local dir=$1 init shim
+  for pidfile in "$dir"/exec/containerd/daemon/io.containerd.runtime.v2.task/*/*/init.pid; do
+    [[ -f "$pidfile" ]] || continue
+    init=$(cat "$pidfile")
+    sw_pid_alive "$init" || continue
+    shim=$(awk '{ print $4 }' "/proc/$init/stat" 2>/dev/null || true)
+    [[ -n "$shim" ]] && tr '\0' ' ' < "/proc/$shim/cmdline" 2>/dev/null | grep -qF -- "$dir/exec/containerd/" || continue
+    kill -KILL "$init" "$shim" 2>/dev/null || true
+    echo "dockerd: ended container process $init and its shim $shim left by a killed dockerd ($dir)" >&2
+  done
+}
+
 # Removes the bridge and the state dir of a dockerd that is no longer running.
 sw_remove_state() {
   local dir=$1
+  sw_kill_orphans "$dir"
   if [[ -f "$dir/bridge" ]]; then
     ip link delete "$(cat "$dir/bridge")" 2>/dev/null || true
   fi
@@ -23,8 +41,9 @@ sw_remove_state() {
   rm -rf "$dir"
 }
 
+# Alive means running: a zombie (dead, not yet reaped by its new parent) is not.
 sw_pid_alive() {
-  [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null
+  [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null && [[ $(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) != Z ]]
 }
 
 # Ends dockerd $1 (a pid this tooling started): SIGTERM, then SIGKILL after 20 s.
