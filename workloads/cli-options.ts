@@ -11,7 +11,7 @@ export const USAGE = `usage: npm run replay -- --workload <trace.csv|trace.jsonl
   --api-base <url>          OpenAI-compatible server (with or without /v1); without it the
                             reference stack is started for the run and stopped after
   --api-key <key>           bearer token (or SERVEWRIGHT_API_KEY); never written to outputs
-  --output <dir>            output directory (default results/<trace>-<timestamp>)
+  --output <dir>            output directory (default reports/replay/<trace>-<timestamp>)
   --latency-slo-ms <n>      end-to-end SLO per request (a row's slo_ms overrides it)
   --ttft-slo-ms <n>         TTFT SLO;  --tpot-slo-ms <n>  TPOT SLO
   --arrival <kind>          trace (default) | constant | poisson | gamma | ramp

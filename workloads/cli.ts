@@ -26,7 +26,7 @@ function progressPrinter(quiet: boolean): ((p: ProgressSnapshot) => void) | unde
 
 function defaultOutputDir(workload: string): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  return join('results', `${basename(workload, extname(workload))}-${stamp}`);
+  return join('reports', 'replay', `${basename(workload, extname(workload))}-${stamp}`);
 }
 
 /** Without --api-base the reference stack (or STACK's profile) serves the run. */

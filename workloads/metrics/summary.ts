@@ -58,7 +58,7 @@ export interface RunInfo {
   startMs: number;
 }
 
-interface Measured {
+export interface Measured {
   result: RequestResult;
   metrics: RequestMetrics;
 }
