@@ -6,7 +6,7 @@ import { blockHashes } from '../../stack/protocol/kv-blocks.ts';
 import { WorkerRegistry } from '../../stack/frontend/discovery/worker-registry.ts';
 import { Dispatcher, type Placement, type PlacementRequest } from '../../stack/frontend/dispatch/dispatcher.ts';
 import { createRouter } from '../../stack/frontend/routing/create-router.ts';
-import type { RoutingRequest, WorkerView } from '../../stack/frontend/routing/router.ts';
+import type { Router, RoutingRequest, WorkerView } from '../../stack/frontend/routing/router.ts';
 import { FcfsScheduler } from '../../stack/frontend/scheduler/fcfs.ts';
 
 const tags = { tag: ['@e2e', '@reference-stack', '@scheduling'] };
@@ -69,11 +69,11 @@ test.describe('routers', () => {
 });
 
 test.describe('dispatch loop', () => {
-  function setup(workers: Array<[string, WorkerRole, number]>) {
+  function setup(workers: Array<[string, WorkerRole, number]>, router: Router = createRouter('round-robin', noLog)) {
     const registry = new WorkerRegistry(1);
     for (const [id, role, maxNumSeqs] of workers) registry.upsert(registration(id, { role, maxNumSeqs }));
     const scheduler = new FcfsScheduler();
-    const dispatcher = new Dispatcher(registry, scheduler, createRouter('round-robin', noLog), 3, () => {});
+    const dispatcher = new Dispatcher(registry, scheduler, router, 3, () => {});
     const request = (id: string, phase: PlacementRequest['phase'] = 'entry', exclude: string[] = []): PlacementRequest => ({
       queued: { requestId: id, arrivalMs: 0, promptTokens: 6, maxTokens: 4, workload: { workloadId: 'default', criticality: 3 } },
       routing: routingRequest(id),
@@ -98,7 +98,7 @@ test.describe('dispatch loop', () => {
     expect(await settled(first)).toBe('w1');
     expect(await settled(second)).toBe('waiting');
     expect(dispatcher.queueDepth).toBe(2);
-    dispatcher.release(registry.get('w1')!);
+    dispatcher.release(registry.get('w1')!, routingRequest('done'));
     expect(await settled(second)).toBe('w1');
     expect(await settled(third)).toBe('waiting');
   });
@@ -116,7 +116,7 @@ test.describe('dispatch loop', () => {
     const third = dispatcher.admit(request('r3'));
     expect(dispatcher.withdraw('r2')).toBe(true);
     expect(scheduler.size).toBe(1);
-    dispatcher.release(registry.get('w1')!);
+    dispatcher.release(registry.get('w1')!, routingRequest('done'));
     expect(await settled(third)).toBe('w1');
     expect(await settled(gone)).toBe('waiting');
   });
@@ -135,12 +135,26 @@ test.describe('dispatch loop', () => {
     void dispatcher.admit(request('r2'));
     const fresh = dispatcher.admit(request('r3'));
     const migrated = dispatcher.place(request('r1', 'entry', ['w1']));
-    dispatcher.release(registry.get('w1')!);
+    dispatcher.release(registry.get('w1')!, routingRequest('done'));
     expect(await settled(migrated)).toBe('waiting');
     expect(await settled(fresh)).toBe('w1');
-    dispatcher.release(registry.get('w2')!);
+    dispatcher.release(registry.get('w2')!, routingRequest('done'));
     expect(await settled(migrated)).toBe('w2');
     await expect(dispatcher.place(request('r9', 'entry', ['w1', 'w2']))).rejects.toMatchObject({ status: 503 });
+  });
+
+  test('the router hears when a request is released from its worker', tags, async () => {
+    const released: string[] = [];
+    const spy: Router = {
+      mode: 'spy',
+      pick: (_r, candidates) => ({ workerId: candidates[0]!.registration.id, reason: 'first' }),
+      completed: (r, workerId) => released.push(`${r.requestId}@${workerId}`),
+    };
+    const { dispatcher, request } = setup([['w1', 'agg', 1]], spy);
+    const placement = await dispatcher.admit(request('r1'));
+    dispatcher.release(placement.worker, request('r1').routing);
+    expect(released).toEqual(['r1@w1']);
+    expect(placement.worker.inFlight).toBe(0);
   });
 
   test('disaggregated: new requests go to prefill workers, decode phases to decode workers', tags, async () => {

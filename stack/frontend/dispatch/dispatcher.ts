@@ -95,7 +95,9 @@ export class Dispatcher {
     return queued || this.followUps.length !== before;
   }
 
-  release(worker: WorkerEntry): void {
+  /** A request's attempt on `worker` is over (finished, broken or cancelled). */
+  release(worker: WorkerEntry, routing: RoutingRequest): void {
+    this.router.completed?.(routing, worker.registration.id);
     worker.inFlight--;
     this.inFlight--;
     this.pump();

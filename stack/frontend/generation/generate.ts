@@ -104,7 +104,7 @@ export async function generate(
         else if (chunk.type === 'tokens') appendTokens(deps, req.requestId, generated, chunk, workerId, observer);
       };
       const end = await streamFromWorker(deps, workerId, workerRequest(req, generated, placement), onChunk, signal).finally(() =>
-        deps.dispatcher.release(placement.worker),
+        deps.dispatcher.release(placement.worker, req.routing),
       );
       switch (end.kind) {
         case 'cancelled':
