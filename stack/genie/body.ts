@@ -5,17 +5,28 @@ import { HttpError } from './http-error.ts';
  * Reads a request body, refusing (413) as soon as it grows past `limit` so an oversized
  * upload never sits in memory. The caller answers and then calls `discardRest`.
  */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > limit) throw tooLarge(`${declared} bytes`, limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(`more than ${limit} bytes`, limit);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+  if (declared > limit) return Promise.reject(tooLarge(`${declared} bytes`, limit));
+  // Events, not for-await: leaving a for-await loop early destroys the stream (Node's
+  // documented behaviour), while discardRest needs it alive to drain the rest.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.pause();
+      reject(tooLarge(`more than ${limit} bytes`, limit));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
 }
 
 function tooLarge(size: string, limit: number): HttpError {

@@ -4,6 +4,8 @@ import {
   compareTensors, encodeNpy, expect, makeTensor, measureOverhead, readCapabilities, runLocally, seededTensor, test,
   type OpGraph, type RawReply, type Tensor,
 } from '../../fixtures/genie/index.ts';
+import { Readable } from 'node:stream';
+import { request } from 'undici';
 
 test.use({ genieTestType: 'client_side' });
 
@@ -149,9 +151,17 @@ test('oversized uploads: 413 with the limit, before and after the body is read',
     const overBody = await client.postForm('/execute', { operation: 'relu', tensor_file: await part(seededTensor([1024 * 1024], 2)) });
     expect(overBody.status).toBe(413);
     expect(overBody.body.toString()).toMatch(/request body of \d+ bytes exceeds the limit of \d+ bytes/);
+    // Chunked upload without Content-Length: refused once the streamed bytes pass the cap.
+    const chunked = await request(`${small.url}/execute`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=b' },
+      body: Readable.from(Array.from({ length: 32 }, () => Buffer.alloc(64 * 1024))),
+    });
+    expect(chunked.statusCode).toBe(413);
+    expect(await chunked.body.text()).toMatch(/request body of more than \d+ bytes exceeds the limit/);
     const fits = await client.execute('relu', seededTensor([8, 8], 3));
     expect(fits.tensor.shape).toEqual([8, 8]);
-    return 'tensor over --max-tensor-bytes and body over the request cap both answered 413; server kept serving';
+    return 'tensor over --max-tensor-bytes, declared and streamed bodies over the request cap all answered 413; server kept serving';
   });
 });
 

@@ -1,7 +1,5 @@
 // The .npy wire format and reference op semantics, without a server.
-import { analyzeOverhead, compareTensors, decodeNpy, encodeNpy, expect, makeTensor, test } from '../../fixtures/genie/index.ts';
-import { parseGraph, runGraph } from '../../stack/protocol/tensor/graph.ts';
-import { applyOp } from '../../stack/protocol/tensor/ops.ts';
+import { analyzeOverhead, applyOp, compareTensors, decodeNpy, encodeNpy, expect, makeTensor, parseGraph, runGraph, test } from '../../fixtures/genie/index.ts';
 
 const TAGS = { tag: ['@e2e', '@genie'] };
 
