@@ -20,10 +20,12 @@ import { stdoutLogger as log } from './log.ts';
 const CRASH_FLUSH_MS = 200;
 /** A cluster service that does not answer within this fails startup instead of hanging it. */
 const CONNECT_TIMEOUT_MS = 20_000;
+/** SIGTERM must exit quickly even when etcd or NATS is unreachable (the lease then just expires). */
+const SHUTDOWN_STEP_TIMEOUT_MS = 2_000;
 
-function within<T>(what: string, promise: Promise<T>): Promise<T> {
-  const timeout = sleep(CONNECT_TIMEOUT_MS, undefined, { ref: false }).then(() => {
-    throw new Error(`${what} did not finish within ${CONNECT_TIMEOUT_MS} ms`);
+function within<T>(what: string, promise: Promise<T>, ms = CONNECT_TIMEOUT_MS): Promise<T> {
+  const timeout = sleep(ms, undefined, { ref: false }).then(() => {
+    throw new Error(`${what} did not finish within ${ms} ms`);
   });
   return Promise.race([promise, timeout]);
 }
@@ -106,14 +108,13 @@ async function main(): Promise<void> {
     stopping = true;
     ready = false;
     log.info(`${signal} received: deregistering and draining`);
-    try {
-      await cluster?.etcd.deregister();
-    } catch (e) {
-      log.error(`etcd deregistration failed: ${(e as Error).message}`);
-    }
+    const bounded = (what: string, step: () => Promise<void>): Promise<void> =>
+      within(what, step(), SHUTDOWN_STEP_TIMEOUT_MS).catch((e: Error) => log.error(`${what} failed: ${e.message}`));
+    const c = cluster;
+    if (c) await bounded('etcd deregistration', () => c.etcd.deregister());
     const drained = engine.shutdown({ status: 503, message: `Worker ${o.workerId} is shutting down.`, retryable: true });
     log.info(`failed ${drained} in-flight requests as retryable`);
-    await cluster?.nats.close().catch((e: Error) => log.error(`NATS drain failed: ${e.message}`));
+    if (c) await bounded('NATS drain', () => c.nats.close());
     server.close();
     server.closeAllConnections();
     process.exit(0);
