@@ -232,6 +232,23 @@ test.describe('worker over HTTP', () => {
     }
   });
 
+  test('SIGTERM answers in-flight requests with 503 (SSE error event or JSON) and exits 0', tags, async ({ procs }) => {
+    const { url, proc } = await startWorker(procs, 'w-sigterm', ['--itl-ms', '20']);
+    const streaming = await post(url, '/v1/completions', { model: MODEL, prompt, max_tokens: 5000, stream: true });
+    const events: string[] = [];
+    const streamed = readSse(streaming, (data) => void events.push(data));
+    const plain = post(url, '/v1/chat/completions', { model: MODEL, messages, max_tokens: 5000 });
+    await expect.poll(() => events.length).toBeGreaterThan(0);
+    await proc.kill({ signal: 'SIGTERM' });
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+    const plainRes = await plain;
+    expect(plainRes.status).toBe(503);
+    expect(ErrorBody.parse(await plainRes.json()).error.message).toMatch(/shutting down/);
+    await streamed;
+    expect(ErrorBody.parse(JSON.parse(events.at(-2) as string)).error.code).toBe(503);
+    expect(events.at(-1)).toBe('[DONE]');
+  });
+
   test('bad command lines exit 2 naming the flag', tags, () => {
     const run = (...args: string[]) => spawnSync(process.execPath, [stackBundlePath('worker'), ...args], { encoding: 'utf8', timeout: 20_000 });
     const unknown = run('--no-such-flag', '1');
