@@ -61,7 +61,7 @@ try {
         return proc;
       },
     },
-    { profile: 'mock', command: undefined, maxTensorBytes: maxBytes + 4096, readyTimeoutMs: 30_000 },
+    { profile: 'mock', command: undefined, maxTensorBytes: maxBytes + 4096, readyTimeoutMs: 30_000, wire: 'npy' },
     'genie-bench',
   );
   console.log(`${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${reps} reps per size, medians`);
