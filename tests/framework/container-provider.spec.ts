@@ -9,7 +9,7 @@ import { withoutCredentials } from '../../fixtures/services/container-nats.ts';
 import { containerProvider } from '../../fixtures/services/container-provider.ts';
 import { containerRuntimeClient, probeContainerRuntime } from '../../fixtures/services/container-runtime.ts';
 import type { RunningServices } from '../../fixtures/services/provider.ts';
-import { tsxChild } from './helpers/tsx-child.ts';
+import { envWithout, tsxChild } from './helpers/tsx-child.ts';
 
 const tag = ['@e2e', '@framework'];
 
@@ -40,6 +40,26 @@ test.describe('container provider building blocks', { tag }, () => {
       '4222/tcp': [{ HostPort: '0', HostIp: '127.0.0.1' }],
       '8222/tcp': [{ HostPort: '18222', HostIp: '127.0.0.1' }],
     });
+  });
+});
+
+test.describe('container provider without a container runtime', { tag }, () => {
+  test('it fails saying how to get one', async () => {
+    const noRuntime = 'unix:///nonexistent/docker.sock';
+    const child = await tsxChild(
+      `
+      import { containerProvider } from './fixtures/services/container-provider.ts';
+      import { PortAllocator } from './fixtures/ports/port-allocator.ts';
+      await containerProvider.start({ logDir: process.env.SW_LOG_DIR, ports: new PortAllocator() }).catch((e) => {
+        console.log(e.message);
+        process.exitCode = 3;
+      });
+      `,
+      { ...envWithout('DOCKER_HOST'), DOCKER_HOST: noRuntime, SW_LOG_DIR: test.info().outputPath('services') },
+    );
+    expect(child.exitCode, child.all).toBe(3);
+    expect(child.stdout).toContain(`container services need a container runtime and none answers (DOCKER_HOST=${noRuntime}`);
+    expect(child.stdout).toContain('npm run test:containers (it starts its own dockerd), or use SERVICES=local');
   });
 });
 
