@@ -133,7 +133,7 @@ export class Engine {
       generator: new TextGenerator(request.seed, request.promptTokens),
       arrivedAt: now,
       contextTokens,
-      hashes: blockHashes(context as number[], o.blockSize),
+      hashes: blockHashes(context, o.blockSize),
       end: request.prefillOnly ? generated.length + 1 : request.maxTokens,
       position: generated.length,
       cachedTokens: 0,
