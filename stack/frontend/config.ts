@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { routerModes } from './routing/create-router.ts';
 import { DEFAULT_LOCALITY_THRESHOLD_TOKENS } from './routing/locality.ts';
 import { schedulerPolicies, type SchedulerOptions } from './scheduler/create-scheduler.ts';
+import { METRICS_NAMINGS } from './metrics.ts';
 
 export class UsageError extends Error {}
 
@@ -22,6 +23,7 @@ const FLAGS = {
   'stream-timeout-ms': 'streamTimeoutMs',
   'busy-threshold': 'busyThreshold',
   'locality-threshold-tokens': 'localityThresholdTokens',
+  'metrics-naming': 'metricsNaming',
 } as const;
 
 const optionValue = (raw: string): string | number | boolean =>
@@ -47,6 +49,7 @@ const schema = z.object({
   streamTimeoutMs: z.coerce.number().int().min(1).default(5_000),
   busyThreshold: z.coerce.number().gt(0).max(1).default(1),
   localityThresholdTokens: z.coerce.number().int().min(0).default(DEFAULT_LOCALITY_THRESHOLD_TOKENS),
+  metricsNaming: z.enum(METRICS_NAMINGS).default('servewright'),
 });
 
 export type FrontendConfig = z.infer<typeof schema>;
@@ -54,7 +57,7 @@ export type FrontendConfig = z.infer<typeof schema>;
 export const USAGE = `usage: frontend [--http-host 127.0.0.1] [--http-port 0] [--nats URL] [--etcd ENDPOINTS] [--namespace NS]
   [--router-mode ${routerModes().join('|')}] [--migration-limit N] [--scheduler ${schedulerPolicies().join('|')}]
   [--scheduler-option key=value]... [--max-queue N] [--stream-timeout-ms MS] [--busy-threshold 0..1]
-  [--locality-threshold-tokens N]
+  [--locality-threshold-tokens N] [--metrics-naming ${METRICS_NAMINGS.join('|')}]
 env: NATS_SERVER, ETCD_ENDPOINTS (used when --nats / --etcd are absent)`;
 
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): FrontendConfig {

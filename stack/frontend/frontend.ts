@@ -26,7 +26,7 @@ export async function startFrontend(config: FrontendConfig, log: Log): Promise<R
   const registry = new WorkerRegistry(config.busyThreshold);
   const scheduler = createScheduler(config.scheduler, config.schedulerOption, log);
   const router = createRouter(config.routerMode, log, { localityThresholdTokens: config.localityThresholdTokens });
-  const metrics: FrontendMetrics = new FrontendMetrics({
+  const metrics: FrontendMetrics = new FrontendMetrics(config.metricsNaming, {
     inflight: () => dispatcher.inFlight,
     queueDepth: () => dispatcher.queueDepth,
     workers: () => registry.list().length,

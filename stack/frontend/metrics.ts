@@ -76,21 +76,57 @@ export class Histogram implements Metric {
 
 const LATENCY_BUCKETS_S = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
+// Dashboards built for Dynamo read its names; `--metrics-naming dynamo` serves those.
+export const METRICS_NAMINGS = ['servewright', 'dynamo'] as const;
+export type MetricsNaming = (typeof METRICS_NAMINGS)[number];
+
+const NAMES: Record<MetricsNaming, Record<'requests' | 'migrations' | 'cancellations' | 'workerRequests' | 'ttft' | 'duration' | 'inflight' | 'queueDepth' | 'workers', string>> = {
+  servewright: {
+    requests: 'servewright_frontend_requests_total',
+    migrations: 'servewright_frontend_migration_total',
+    cancellations: 'servewright_frontend_cancellation_total',
+    workerRequests: 'servewright_frontend_worker_requests_total',
+    ttft: 'servewright_frontend_time_to_first_token_seconds',
+    duration: 'servewright_frontend_request_duration_seconds',
+    inflight: 'servewright_frontend_inflight_requests',
+    queueDepth: 'servewright_frontend_queue_depth',
+    workers: 'servewright_frontend_workers',
+  },
+  dynamo: {
+    requests: 'dynamo_frontend_requests_total',
+    migrations: 'dynamo_frontend_model_migration_total',
+    cancellations: 'dynamo_frontend_model_cancellation_total',
+    workerRequests: 'dynamo_frontend_worker_requests_total',
+    ttft: 'dynamo_frontend_time_to_first_token_seconds',
+    duration: 'dynamo_frontend_request_duration_seconds',
+    inflight: 'dynamo_frontend_inflight_requests',
+    queueDepth: 'dynamo_frontend_queued_requests',
+    workers: 'dynamo_frontend_workers',
+  },
+};
+
 export class FrontendMetrics {
-  readonly requests = new Counter('servewright_frontend_requests_total', 'HTTP generation requests by model and outcome');
-  readonly migrations = new Counter('servewright_frontend_migration_total', 'Requests re-issued to another worker');
-  readonly cancellations = new Counter('servewright_frontend_cancellation_total', 'Requests cancelled by their client');
-  readonly workerRequests = new Counter('servewright_frontend_worker_requests_total', 'Dispatches per worker');
-  readonly ttft = new Histogram('servewright_frontend_time_to_first_token_seconds', 'Arrival to first token', LATENCY_BUCKETS_S);
-  readonly duration = new Histogram('servewright_frontend_request_duration_seconds', 'Arrival to last byte', LATENCY_BUCKETS_S);
+  readonly requests: Counter;
+  readonly migrations: Counter;
+  readonly cancellations: Counter;
+  readonly workerRequests: Counter;
+  readonly ttft: Histogram;
+  readonly duration: Histogram;
   private readonly all: Metric[];
 
-  constructor(gauges: { inflight: () => number; queueDepth: () => number; workers: () => number }) {
+  constructor(naming: MetricsNaming, gauges: { inflight: () => number; queueDepth: () => number; workers: () => number }) {
+    const names = NAMES[naming];
+    this.requests = new Counter(names.requests, 'HTTP generation requests by model and outcome');
+    this.migrations = new Counter(names.migrations, 'Requests re-issued to another worker');
+    this.cancellations = new Counter(names.cancellations, 'Requests cancelled by their client');
+    this.workerRequests = new Counter(names.workerRequests, 'Dispatches per worker');
+    this.ttft = new Histogram(names.ttft, 'Arrival to first token', LATENCY_BUCKETS_S);
+    this.duration = new Histogram(names.duration, 'Arrival to last byte', LATENCY_BUCKETS_S);
     this.all = [
       this.requests,
-      new Gauge('servewright_frontend_inflight_requests', 'Requests dispatched to a worker and not finished', gauges.inflight),
-      new Gauge('servewright_frontend_queue_depth', 'Requests waiting in the frontend for a worker', gauges.queueDepth),
-      new Gauge('servewright_frontend_workers', 'Workers discovered', gauges.workers),
+      new Gauge(names.inflight, 'Requests dispatched to a worker and not finished', gauges.inflight),
+      new Gauge(names.queueDepth, 'Requests waiting in the frontend for a worker', gauges.queueDepth),
+      new Gauge(names.workers, 'Workers discovered', gauges.workers),
       this.migrations,
       this.cancellations,
       this.workerRequests,
