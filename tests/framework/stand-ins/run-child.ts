@@ -1,0 +1,18 @@
+// Runs the reference-stack process in place of the real engine: same stdio, signals passed
+// on, exit status passed back; optionally rewrites log lines into the real engine's wording.
+
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { BUILD_DIR } from '../../../fixtures/state-dir.ts';
+
+export function runBundle(entry: 'worker' | 'frontend', args: string[], rewrite?: (line: string) => string): void {
+  const child = spawn(process.execPath, [join(BUILD_DIR, `${entry}.mjs`), ...args], {
+    stdio: ['ignore', rewrite ? 'pipe' : 'inherit', 'inherit'],
+  });
+  if (rewrite && child.stdout) {
+    createInterface({ input: child.stdout }).on('line', (line) => process.stdout.write(`${rewrite(line)}\n`));
+  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+}
