@@ -138,6 +138,21 @@ test('error_handling: bad requests get a 4xx with the reason and the server keep
   expect(outcomes).toHaveLength(cases.length);
 });
 
+test('routing errors: unknown path, wrong method and a non-multipart body', E2E, async ({ genie }) => {
+  test.skip(genie.server.profile !== 'mock', "the real server's routing errors are FastAPI's");
+  const call = async (method: 'GET' | 'POST', path: string, body?: string) => {
+    const res = await request(`${genie.server.url}${path}`, { method, body, headers: body ? { 'content-type': 'application/json' } : {} });
+    return { status: res.statusCode, detail: ((await res.body.json()) as { detail: string }).detail };
+  };
+  expect(await call('GET', '/v2/execute')).toEqual({ status: 404, detail: 'no route /v2/execute; see GET / for the endpoints' });
+  expect(await call('GET', '/execute')).toEqual({ status: 405, detail: '/execute accepts POST only' });
+  expect(await call('POST', '/health', '{}')).toEqual({ status: 405, detail: '/health accepts GET only' });
+  expect(await call('POST', '/execute', '{"operation":"relu"}')).toEqual({
+    status: 415,
+    detail: "expected Content-Type multipart/form-data with a boundary, got 'application/json'",
+  });
+});
+
 test('oversized uploads: 413 with the limit, before and after the body is read', E2E, async ({ genie, genieResults }) => {
   test.skip(genie.server.profile !== 'mock', 'the real Genie server has no tensor size limit');
   const small = await genie.startServer('genie-small', { maxTensorBytes: 4096 });
