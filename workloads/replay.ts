@@ -92,19 +92,21 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
   );
   const plan: PlannedRequest[] = requests.map((request, i) => ({ request, prepared: prepareRequest(request, prefix, o.apiKey, o.servedModel), offsetMs: offsets[i]! }));
   const counters = new RunCounters();
-  const startMs = nowMs() + START_LEAD_MS;
-  const lastDueMs = startMs + (offsets[offsets.length - 1] ?? 0);
-  const timer = o.onProgress && setInterval(() => o.onProgress!(snapshot(counters, plan.length, startMs, lastDueMs, loop)), o.progressIntervalMs);
+  let startMs = nowMs() + START_LEAD_MS;
+  const lastOffsetMs = offsets[offsets.length - 1] ?? 0;
+  const report = (): void => o.onProgress?.(snapshot(counters, plan.length, startMs, startMs + lastOffsetMs, loop));
+  const timer = o.onProgress && setInterval(report, o.progressIntervalMs);
   const poolOptions = { connections: o.connections, pipelining: 1, headersTimeout: o.requestTimeoutMs, bodyTimeout: o.requestTimeoutMs };
-  const runOptions = { loop, startMs, maxDurationMs: o.maxDurationMs };
+  const runOptions = { loop, maxDurationMs: o.maxDurationMs };
   let results: RequestResult[];
   try {
     if (o.threads > 1) {
-      results = await runInThreads(plan, apiBase.origin, poolOptions, runOptions, o.threads, counters);
+      const begin = (): number => (startMs = nowMs() + START_LEAD_MS);
+      results = await runInThreads(plan, apiBase.origin, poolOptions, runOptions, o.threads, counters, begin);
     } else {
       const pool = new Pool(apiBase.origin, poolOptions);
       try {
-        results = await runPlan(plan, pool, { ...runOptions, counters });
+        results = await runPlan(plan, pool, { ...runOptions, startMs, counters });
       } finally {
         await pool.destroy();
       }
@@ -113,7 +115,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     if (timer) clearInterval(timer);
   }
   redact(results, o.apiKey);
-  if (o.onProgress) o.onProgress(snapshot(counters, plan.length, startMs, lastDueMs, loop));
+  report();
   const summary = summarize(results, o.slo ?? {}, {
     trace: trace.file,
     arrival: describeArrival(arrival),

@@ -98,20 +98,22 @@ test.describe('replay engine', { tag: ['@e2e', '@workloads'] }, () => {
     expect(summary.schedule.achievedRps).not.toBeNull();
   });
 
-  test('closed loop keeps exactly the given concurrency', async () => {
-    let inFlight = 0;
-    let peak = 0;
-    server = await startScriptedServer(() => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      return { waitFor: new Promise<void>((r) => setTimeout(r, 20)).then(() => void inFlight--), tokens: 1 };
+  for (const threads of [1, 2]) {
+    test(`closed loop keeps exactly the given concurrency (${threads} sender thread(s))`, async () => {
+      let inFlight = 0;
+      let peak = 0;
+      server = await startScriptedServer(() => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        return { waitFor: new Promise<void>((r) => setTimeout(r, 20)).then(() => void inFlight--), tokens: 1 };
+      });
+      const trace = await csvTrace('closed.csv', Array.from({ length: 24 }, (_, i) => `c${i},0,batch,low,m,${CHAT},,,,,,`));
+      const { summary } = await replay({ trace, apiBase: server.url, loop: { kind: 'closed', concurrency: 3 }, threads });
+      expect(summary.overall.succeeded).toBe(24);
+      expect(peak).toBe(3);
+      expect(summary.run.loop).toBe('closed loop, concurrency 3');
     });
-    const trace = await csvTrace('closed.csv', Array.from({ length: 24 }, (_, i) => `c${i},0,batch,low,m,${CHAT},,,,,,`));
-    const { summary } = await replay({ trace, apiBase: server.url, loop: { kind: 'closed', concurrency: 3 } });
-    expect(summary.overall.succeeded).toBe(24);
-    expect(peak).toBe(3);
-    expect(summary.run.loop).toBe('closed loop, concurrency 3');
-  });
+  }
 
   test('requests due after the run limit are reported as not sent', async () => {
     server = await startScriptedServer(() => ({ tokens: 1 }));
