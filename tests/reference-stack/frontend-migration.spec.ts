@@ -94,7 +94,7 @@ test.describe('frontend migration and cancellation (fake workers)', () => {
     const registry = new WorkerRegistry(1);
     const scheduler = new FcfsScheduler();
     const dispatcher = new Dispatcher(registry, scheduler, createRouter('round-robin', () => {}), 100, () => {});
-    const metrics = new FrontendMetrics({ inflight: () => dispatcher.inFlight, queueDepth: () => dispatcher.queueDepth, workers: () => 0 });
+    const metrics = new FrontendMetrics('servewright', { inflight: () => dispatcher.inFlight, queueDepth: () => dispatcher.queueDepth, workers: () => 0 });
     const lines: string[] = [];
     const fakes = workers.map(([id, script]) => new FakeWorker(nc, ns, id, script));
     for (const [id] of workers) registry.upsert(registration(id));
