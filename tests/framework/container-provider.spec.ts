@@ -110,15 +110,14 @@ test.describe('container provider against a container runtime', { tag }, () => {
         void killedRun.then((r) => reject(new Error(`the run to be killed exited early: ${r.all}`)));
       });
       const childPid = killedRun.pid!;
+      // Listed while the owner lives: nobody's cleanup touches them until it dies.
+      expect(await containersOwnedBy(client, childPid)).toHaveLength(2);
       killedRun.kill('SIGKILL');
       await killedRun;
-      const leftBehind = await containersOwnedBy(client, childPid);
-      expect(leftBehind).toHaveLength(2);
 
-      const removed = await removeAbandonedContainers(client);
+      await removeAbandonedContainers(client);
 
-      // Other dead owners' leftovers (an earlier crashed run) may go too; the killed run's must.
-      expect(removed.map((c) => c.id)).toEqual(expect.arrayContaining(leftBehind));
+      // A concurrent run's global setup may remove some first, with this same cleanup; what counts is that none is left.
       expect(await containersOwnedBy(client, childPid)).toEqual([]);
       expect(await containersOwnedBy(client, process.pid)).toHaveLength(2);
     } finally {
