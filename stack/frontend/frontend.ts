@@ -56,6 +56,7 @@ export async function startFrontend(config: FrontendConfig, log: Log): Promise<R
   const server = createFrontendServer({
     nc,
     replies,
+    activeRequestIds: new Set(),
     namespace: config.namespace,
     registry,
     streamTimeoutMs: config.streamTimeoutMs,

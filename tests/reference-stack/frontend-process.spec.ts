@@ -44,17 +44,23 @@ async function waitForWorkers(frontendUrl: string, n: number): Promise<void> {
     .toBe(n);
 }
 
-function post(url: string, body: Record<string, unknown>, opts: { path?: string; signal?: AbortSignal } = {}): Promise<Response> {
+interface PostOptions {
+  path?: string;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+}
+
+function post(url: string, body: Record<string, unknown>, opts: PostOptions = {}): Promise<Response> {
   return fetch(`${url}${opts.path ?? '/v1/completions'}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...opts.headers },
     body: JSON.stringify({ model: MODEL, ...body }),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
 }
 
-async function complete(url: string, body: Record<string, unknown>, signal?: AbortSignal) {
-  const res = await post(url, body, signal ? { signal } : {});
+async function complete(url: string, body: Record<string, unknown>, signal?: AbortSignal, headers?: Record<string, string>) {
+  const res = await post(url, body, { ...(signal ? { signal } : {}), ...(headers ? { headers } : {}) });
   return { res, json: (await res.json()) as Record<string, any> };
 }
 
@@ -257,6 +263,19 @@ test.describe('frontend process', () => {
     const streamId = (JSON.parse(events[0]!) as { id: string }).id.replace(/^cmpl-/, '');
     await frontend.proc.log.waitFor(new RegExp(`issued control message Kill to sender request_id=${streamId} worker_id=w-decode`));
     await decode.log.waitFor(new RegExp(`Aborted Request ID: ${streamId}`));
+  });
+
+  test('a client x-request-id names the request unless one with that id is in flight', tags, async ({ procs, services, namespace }) => {
+    const c = { procs, services, namespace };
+    const frontend = await startFrontend(c);
+    const worker = await startWorker(c, 'w-a', ['--itl-ms', '20']);
+    await waitForWorkers(frontend.url, 1);
+    const both = await Promise.all([0, 1].map(() => complete(frontend.url, { prompt: 'same id', max_tokens: 20 }, undefined, { 'x-request-id': 'dup-1' })));
+    expect(both.map((r) => r.res.status)).toEqual([200, 200]);
+    const ids = both.map((r) => String(r.json.id).replace(/^cmpl-/, ''));
+    expect(ids).toContain('dup-1');
+    expect(new Set(ids).size).toBe(2);
+    for (const id of ids) await worker.log.waitFor(new RegExp(`New Request ID: ${id}`));
   });
 
   test('a full frontend queue answers 503 with a clear body', tags, async ({ procs, services, namespace }) => {

@@ -16,14 +16,17 @@ import { sendError, sendJson } from './send.ts';
 
 export interface HandlerDeps extends GenerationDeps {
   registry: WorkerRegistry;
+  /** Ids of requests in flight: they key the scheduler queue and the workers' log lines. */
+  activeRequestIds: Set<string>;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const DEFAULT_BLOCK_SIZE = 16;
 
-function requestIdOf(req: IncomingMessage): string {
+/** The client's x-request-id when it is well-formed and not already in flight, else a UUID. */
+function requestIdOf(req: IncomingMessage, active: ReadonlySet<string>): string {
   const given = req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  return typeof given === 'string' && REQUEST_ID.test(given) && !active.has(given) ? given : randomUUID();
 }
 
 function forceErrorOf(req: IncomingMessage): number | undefined {
@@ -53,7 +56,7 @@ export async function handleGeneration(
   body: Record<string, unknown>,
 ): Promise<void> {
   const arrival = Date.now();
-  const requestId = requestIdOf(req);
+  const requestId = requestIdOf(req, deps.activeRequestIds);
   let request: NormalizedRequest;
   try {
     request = normalizeRequest(kind, body);
@@ -93,6 +96,7 @@ export async function handleGeneration(
   const writer = request.stream ? new SseWriter(res, who, request.includeUsage) : new JsonWriter(res, who);
   let firstTokenSeen = false;
   let status: 'success' | 'error' | 'cancelled' = 'success';
+  deps.activeRequestIds.add(requestId);
   try {
     const result = await generate(
       deps,
@@ -122,6 +126,7 @@ export async function handleGeneration(
       throw err;
     }
   } finally {
+    deps.activeRequestIds.delete(requestId);
     deps.metrics.requests.inc({ model: request.model, status });
     deps.metrics.duration.observe((Date.now() - arrival) / 1000);
   }
