@@ -1,9 +1,11 @@
 import { defineConfig } from '@playwright/test';
 import { servewrightReporters } from './reporters/config.ts';
+import { standInEnv } from './tests/framework/stand-ins/env.ts';
+import type { StackTestFixtures, StackWorkerFixtures } from './fixtures/stack/fixture.ts';
 
 const sharded = process.argv.some((arg) => arg.startsWith('--shard'));
 
-export default defineConfig({
+export default defineConfig<StackTestFixtures, StackWorkerFixtures>({
   testDir: 'tests',
   outputDir: 'test-results',
   globalSetup: './fixtures/global/setup.ts',
@@ -20,5 +22,10 @@ export default defineConfig({
     // A shard's summary is partial: CI appends the merged one (merge-reports) instead.
     ...servewrightReporters({ markdown: { stepSummary: !sharded } }),
   ],
-  projects: [{ name: 'default', testDir: 'tests' }],
+  projects: [
+    { name: 'default', testDir: 'tests' },
+    // The same fault-tolerance specs on the dynamo profile, with stand-in executables in
+    // place of python3 -m dynamo.* (tests/framework/stand-ins): proves the profile's paths.
+    { name: 'dynamo-stand-in', testDir: 'tests/fault-tolerance', use: { stackProfile: 'dynamo', stackEnv: standInEnv() } },
+  ],
 });

@@ -50,6 +50,8 @@ export interface MatrixEntry {
   tier: string;
   /** For --grep: `\b` keeps `@gpu_1` from matching `@gpu_10`. */
   grep: string;
+  /** For --grep-invert: keeps a slow GPU test out of the CPU-only slow job (empty: none). */
+  grepInvert: string;
   runner: string | string[];
   shard: number;
   shards: number;
@@ -103,13 +105,27 @@ function where(t: ListedTest): string {
   return `${t.file}:${t.line} "${t.title}"`;
 }
 
-/** One line per test without exactly one tier tag: such a test would run in no job, or in two. */
+const GPU_TIERS: readonly TierTag[] = ['@gpu_1', '@gpu_2'];
+
+/**
+ * The tier that decides where a test runs. A GPU tier may come with @slow (a slow GPU test
+ * runs on the GPU runner, nightly); any other pair would run the test in two jobs or none.
+ */
+export function runnerTier(tags: readonly string[]): { tier: TierTag } | { problem: string } {
+  const tiers = tags.filter((tag): tag is TierTag => (TIER_TAGS as readonly string[]).includes(tag));
+  const gpus = tiers.filter((t) => GPU_TIERS.includes(t));
+  if (tiers.length === 0) return { problem: `no tier tag (one of ${TIER_TAGS.join(', ')})` };
+  if (gpus.length === 1 && tiers.every((t) => t === gpus[0] || t === '@slow')) return { tier: gpus[0]! };
+  if (tiers.length === 1) return { tier: tiers[0]! };
+  return { problem: `${tiers.length} tier tags (${tiers.join(', ')}); one is allowed, or one GPU tier with @slow` };
+}
+
+/** One line per test whose tier tags do not name exactly one job: it would run in none, or in two. */
 export function tierProblems(tests: readonly ListedTest[]): string[] {
   const problems = new Set<string>();
   for (const t of tests) {
-    const tiers = t.tags.filter((tag) => (TIER_TAGS as readonly string[]).includes(tag));
-    if (tiers.length === 0) problems.add(`${where(t)}: no tier tag (one of ${TIER_TAGS.join(', ')})`);
-    if (tiers.length > 1) problems.add(`${where(t)}: ${tiers.length} tier tags (${tiers.join(', ')}); exactly one is allowed`);
+    const tier = runnerTier(t.tags);
+    if ('problem' in tier) problems.add(`${where(t)}: ${tier.problem}`);
   }
   return [...problems];
 }
@@ -131,7 +147,11 @@ export function tagCounts(tests: readonly ListedTest[]): Map<string, number> {
 
 /** Jobs for an event: each tier that runs on it and has tests, split into shards of about testsPerShard tests. */
 export function buildMatrix(tests: readonly ListedTest[], event: GithubEvent): { include: MatrixEntry[] } {
-  const counts = tagCounts(tests);
+  const counts = new Map<TierTag, number>();
+  for (const t of tests) {
+    const tier = runnerTier(t.tags);
+    if ('tier' in tier) counts.set(tier.tier, (counts.get(tier.tier) ?? 0) + 1);
+  }
   const include: MatrixEntry[] = [];
   for (const tier of TIER_TAGS) {
     const plan = TIER_PLANS[tier];
@@ -139,7 +159,8 @@ export function buildMatrix(tests: readonly ListedTest[], event: GithubEvent): {
     if (count === 0 || !plan.events.includes(event)) continue;
     const shards = Math.min(plan.maxShards, Math.ceil(count / plan.testsPerShard));
     for (let shard = 1; shard <= shards; shard++) {
-      include.push({ tier: tier.slice(1), grep: `${tier}\\b`, runner: plan.runner, shard, shards, tests: count });
+      const grepInvert = tier === '@slow' ? GPU_TIERS.map((g) => `${g}\\b`).join('|') : '';
+      include.push({ tier: tier.slice(1), grep: `${tier}\\b`, grepInvert, runner: plan.runner, shard, shards, tests: count });
     }
   }
   return { include };
@@ -163,7 +184,7 @@ async function main(): Promise<void> {
   }
   const problems = tierProblems(tests);
   if (problems.length > 0) {
-    console.error(`ci-matrix: ${problems.length} test(s) need exactly one tier tag (docs/tags.md):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    console.error(`ci-matrix: ${problems.length} test(s) need one tier tag (docs/tags.md):\n${problems.map((p) => `  ${p}`).join('\n')}`);
     process.exitCode = 1;
     return;
   }

@@ -12,6 +12,7 @@ import type { LogTail, Outcome, TestRecord } from './model.ts';
 import { stripAnsi } from './text.ts';
 
 export const SERVICES_PROVIDER_ANNOTATION = 'services-provider';
+export const STACK_PROFILE_ANNOTATION = 'stack-profile';
 export const SCENARIO_METRICS_ATTACHMENT = 'scenario-metrics';
 export const GENIE_RESULTS_ATTACHMENT = 'genie-results';
 
@@ -78,6 +79,7 @@ export function collectTest(test: TestCase, result: TestResult, logTailLines: nu
     retries: result.retry,
     skipReason: result.status === 'skipped' ? annotationOf(test, result, 'skip') : undefined,
     servicesProvider: annotationOf(test, result, SERVICES_PROVIDER_ANNOTATION),
+    stackProfile: annotationOf(test, result, STACK_PROFILE_ANNOTATION),
     errors: failedAttempt ? errorText(result) : (previous?.errors ?? []),
     logTails: failedAttempt
       ? result.attachments.filter(isProcessLog).map((a) => logTail(a, logTailLines))

@@ -23,6 +23,7 @@ export interface TestRecord {
   retries: number;
   skipReason?: string;
   servicesProvider?: string;
+  stackProfile?: string;
   /** errors of the last failing attempt (failed and flaky tests) */
   errors: string[];
   logTails: LogTail[];

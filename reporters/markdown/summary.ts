@@ -10,10 +10,10 @@ const STATUS_BADGE: Record<RunRecord['status'], string> = {
   interrupted: '⛔ interrupted',
 };
 
-/** Providers recorded by the tests' services-provider annotation, else the SERVICES fallback. */
-function servicesProviders(run: RunRecord): string {
-  const seen = [...new Set(run.tests.flatMap((t) => (t.servicesProvider ? [t.servicesProvider] : [])))];
-  return seen.length > 0 ? seen.join(', ') : run.environment.servicesFallback;
+/** Distinct values the tests recorded for an annotation, else the environment's fallback. */
+function recorded(run: RunRecord, field: 'servicesProvider' | 'stackProfile', fallback: string): string {
+  const seen = [...new Set(run.tests.flatMap((t) => (t[field] ? [t[field]] : [])))];
+  return seen.length > 0 ? seen.join(', ') : fallback;
 }
 
 function skipReasons(run: RunRecord): string | undefined {
@@ -42,7 +42,7 @@ export function renderSummary(run: RunRecord): string {
     ),
     table(
       ['Stack profile', 'Services provider', 'Machine', 'Node'],
-      [[run.environment.stack, servicesProviders(run), run.environment.machine, run.environment.node]],
+      [[recorded(run, 'stackProfile', run.environment.stack), recorded(run, 'servicesProvider', run.environment.servicesFallback), run.environment.machine, run.environment.node]],
     ),
     skipReasons(run),
     counts.total > 0 ? outcomePie(counts) : undefined,

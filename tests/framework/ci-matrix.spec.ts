@@ -50,7 +50,7 @@ test.describe('scripts/ci-matrix.ts', { tag }, () => {
     expect(push.exitCode, push.stderr).toBe(0);
     expect(push.stderr).toContain('4 test(s); tags: @e2e 2, @framework 1, @genie 1, @gpu_1 1, @scheduling 1, @slow 1, @workloads 1');
     expect(JSON.parse(push.stdout)).toEqual({
-      include: [{ tier: 'e2e', grep: '@e2e\\b', runner: 'ubuntu-latest', shard: 1, shards: 1, tests: 2 }],
+      include: [{ tier: 'e2e', grep: '@e2e\\b', grepInvert: '', runner: 'ubuntu-latest', shard: 1, shards: 1, tests: 2 }],
     });
 
     const nightly = await ciMatrix(config, 'schedule');
@@ -73,7 +73,7 @@ test.describe('scripts/ci-matrix.ts', { tag }, () => {
     const config = fakeProject({ 'double.spec.ts': `import { test } from '@playwright/test';\ntest('both', { tag: ['@e2e', '@slow', '@frameworks'] }, () => {});\n` });
     const run = await ciMatrix(config, 'push');
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toContain('"both": 2 tier tags (@e2e, @slow); exactly one is allowed');
+    expect(run.stderr).toContain('"both": 2 tier tags (@e2e, @slow); one is allowed, or one GPU tier with @slow');
     expect(run.stderr).toMatch(/warning: @frameworks is not in docs\/tags\.md/);
   });
 
@@ -93,7 +93,18 @@ test.describe('scripts/ci-matrix.ts', { tag }, () => {
     expect(grep.test('needs ten gpus @gpu_10')).toBe(false);
   });
 
-  test('every test in this repository has exactly one tier tag', async () => {
+  test('a slow GPU test runs on the GPU runner only, never in the CPU slow job', () => {
+    const tests = [...listed(['@gpu_1', '@slow', '@fault-tolerance']), ...listed(['@slow'], 2)];
+    expect(tierProblems(tests)).toEqual([]);
+    const jobs = buildMatrix(tests, 'schedule').include;
+    expect(jobs.map((j) => `${j.tier}:${j.tests}`)).toEqual(['slow:2', 'gpu_1:1']);
+    const slow = jobs.find((j) => j.tier === 'slow')!;
+    const title = 'survives SIGKILL @gpu_1 @slow @fault-tolerance';
+    expect(new RegExp(slow.grep).test(title) && !new RegExp(slow.grepInvert).test(title)).toBe(false);
+    expect(tierProblems(listed(['@gpu_1', '@gpu_2']))).toHaveLength(1);
+  });
+
+  test('every test in this repository has one tier tag', async () => {
     test.setTimeout(180_000);
     const problems = tierProblems(await listTests());
     expect(problems).toEqual([]);

@@ -71,7 +71,9 @@ test.describe('.github/workflows/e2e.yml', { tag }, () => {
     expect(jobs.test.needs).toBe('plan');
     expect(jobs.test.strategy).toEqual({ 'fail-fast': false, matrix: '${{ fromJSON(needs.plan.outputs.matrix) }}' });
     expect(jobs.test['runs-on']).toBe('${{ matrix.runner }}');
-    expect(runs(jobs.test)).toContain('npx playwright test --grep "${{ matrix.grep }}" --shard=${{ matrix.shard }}/${{ matrix.shards }}');
+    expect(runs(jobs.test)).toContain('npx playwright test --grep "${{ matrix.grep }}" ${GREP_INVERT:+--grep-invert "$GREP_INVERT"} --shard=${{ matrix.shard }}/${{ matrix.shards }}');
+    const step = jobs.test.steps.find((s) => s.run?.includes('playwright test'));
+    expect(step?.env?.GREP_INVERT).toBe('${{ matrix.grepInvert }}');
   });
 
   test('every matrix field the workflow reads is one ci-matrix writes', () => {
@@ -79,7 +81,7 @@ test.describe('.github/workflows/e2e.yml', { tag }, () => {
     const read = new Set([...text.matchAll(/\$\{\{\s*matrix\.([\w-]+)/g)].map((m) => m[1]));
     const tests = TIER_TAGS.map((tier) => ({ file: 'x.spec.ts', line: 1, title: tier, tags: [tier] }));
     const written = Object.keys(buildMatrix(tests, 'schedule').include[0]!);
-    expect([...read].sort()).toEqual(['grep', 'runner', 'shard', 'shards', 'tier']);
+    expect([...read].sort()).toEqual(['grep', 'grepInvert', 'runner', 'shard', 'shards', 'tier']);
     expect([...read].filter((k) => !written.includes(k!))).toEqual([]);
   });
 

@@ -3,7 +3,7 @@
 import {
   compareTensors, encodeNpy, expect, makeTensor, measureOverhead, readCapabilities, runLocally, seededTensor, test,
   type OpGraph, type RawReply, type Tensor,
-} from '../../fixtures/genie/index.ts';
+} from '../../fixtures/index.ts';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 

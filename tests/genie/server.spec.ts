@@ -1,7 +1,7 @@
 // Server side of the Genie seed: startup, health, GPU detection, ops, statistics.
 import { execa } from 'execa';
 import { stackBundlePath } from '../../fixtures/state-dir.ts';
-import { compareTensors, expect, makeTensor, readCapabilities, runLocally, seededTensor, test, type FormFields, type RawReply, type Tensor } from '../../fixtures/genie/index.ts';
+import { compareTensors, expect, makeTensor, readCapabilities, runLocally, seededTensor, test, type FormFields, type RawReply, type Tensor } from '../../fixtures/index.ts';
 
 test.use({ genieTestType: 'server_side' });
 

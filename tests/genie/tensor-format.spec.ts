@@ -1,5 +1,5 @@
 // The .npy wire format and reference op semantics, without a server.
-import { analyzeOverhead, applyOp, compareTensors, decodeNpy, encodeNpy, expect, makeTensor, parseGraph, runGraph, test } from '../../fixtures/genie/index.ts';
+import { analyzeOverhead, applyOp, compareTensors, decodeNpy, encodeNpy, expect, makeTensor, parseGraph, runGraph, test } from '../../fixtures/index.ts';
 
 const TAGS = { tag: ['@e2e', '@genie'] };
 

@@ -71,8 +71,10 @@ async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
   }
   if (get && path === '/v1/models') return sendJson(res, 200, models(deps));
   if (get && path === '/health') {
-    const workers = deps.registry.list().length;
-    return sendJson(res, 200, { status: workers > 0 ? 'ready' : 'no-workers', workers, queueDepth: deps.dispatcher.queueDepth });
+    const workers = deps.registry.list();
+    // `instances` in the shape Dynamo's frontend reports, so one readiness check serves both.
+    const instances = workers.map((w) => ({ instance_id: w.registration.id, endpoint: 'generate', role: w.registration.role }));
+    return sendJson(res, 200, { status: workers.length > 0 ? 'ready' : 'no-workers', workers: workers.length, instances, queueDepth: deps.dispatcher.queueDepth });
   }
   if (get && path === '/metrics') {
     const text = deps.metrics.render();

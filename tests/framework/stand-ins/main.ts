@@ -30,13 +30,13 @@ function dynamoFrontend(argv: string[]): void {
 function dynamoWorker(module: 'dynamo.vllm' | 'dynamo.mocker', argv: string[]): void {
   const prog = `python3 -m ${module}`;
   const known: Record<string, FlagKind> = module === 'dynamo.vllm'
-    ? { '--model': 'value', '--enforce-eager': 'switch', '--gpu-memory-utilization': 'value', '--max-model-len': 'value', '--is-prefill-worker': 'switch', '--migration-limit': 'value' }
-    : { '--model-path': 'value', '--migration-limit': 'value' };
+    ? { '--model': 'value', '--served-model-name': 'value', '--enforce-eager': 'switch', '--gpu-memory-utilization': 'value', '--max-model-len': 'value', '--is-prefill-worker': 'switch', '--migration-limit': 'value' }
+    : { '--model-path': 'value', '--model-name': 'value', '--migration-limit': 'value' };
   const { flags } = parseFlags(prog, argv, known);
   const model = flags.get('--model') ?? flags.get('--model-path');
   if (!model) usage(prog, 'the following arguments are required: --model');
   runBundle('worker', [
-    '--model', model,
+    '--model', flags.get('--served-model-name') ?? flags.get('--model-name') ?? model,
     '--port', requireEnv(prog, 'DYN_SYSTEM_PORT'),
     '--max-model-len', flags.get('--max-model-len') ?? '8192',
     '--role', flags.has('--is-prefill-worker') ? 'prefill' : 'agg',

@@ -1,0 +1,10 @@
+// The environment that puts the stand-ins in front of the real commands for stack processes.
+
+import { fileURLToPath } from 'node:url';
+
+export const STAND_IN_BIN = fileURLToPath(new URL('./bin', import.meta.url));
+export const STAND_IN_MODELS = fileURLToPath(new URL('./models', import.meta.url));
+
+export function standInEnv(): Record<string, string> {
+  return { PATH: `${STAND_IN_BIN}:${process.env.PATH ?? ''}`, MODELS_DIR: STAND_IN_MODELS };
+}
