@@ -1,47 +1,27 @@
 // The frontend as a process in front of real mock workers over NATS and etcd: discovery,
 // routing, the OpenAI wire format, worker death, migration and cancellation. The stack
-// runs from the esbuild bundles that global setup keeps fresh, as the stack fixture does.
+// fixture starts the processes (reference profile, always: these are its frontend's flags,
+// logs and metrics); the wire itself is read raw, as a client library would see it.
 
 import { spawnSync } from 'node:child_process';
-import { test, expect, type ManagedProcess, type Procs } from '../../fixtures/index.ts';
-import type { Services } from '../../fixtures/index.ts';
+import { test, expect, type StartedStack, type WorkerOptions } from '../../fixtures/index.ts';
 import { stackBundlePath } from '../../fixtures/state-dir.ts';
+import { post, readSse } from './openai-wire.ts';
+import { MODEL } from './worker-support.ts';
 
 const tags = { tag: ['@e2e', '@reference-stack', '@fault-tolerance'] };
-const MODEL = 'mock-model';
 
-interface Cluster {
-  procs: Procs;
-  services: Services;
-  namespace: string;
+/**
+ * A worker with the mock's own timing (speedup 1, unless a test sets another) and a 1 s etcd
+ * lease, so the frontend drops a killed worker within about a second.
+ */
+function worker(id: string, opts: Omit<WorkerOptions, 'id'> = {}): WorkerOptions {
+  return { id, speedup: 1, ...opts, args: ['--lease-ttl-s', '1', ...(opts.args ?? [])] };
 }
 
-const clusterFlags = (c: Cluster) => ['--nats', c.services.nats.url, '--etcd', c.services.etcd.endpoints.join(','), '--namespace', c.namespace];
-
-async function startFrontend(c: Cluster, args: string[] = []): Promise<{ url: string; proc: ManagedProcess }> {
-  const proc = await c.procs.start({
-    name: 'frontend',
-    command: process.execPath,
-    args: [stackBundlePath('frontend'), '--http-port', '0', ...clusterFlags(c), ...args],
-    ready: { log: /listening on http/, timeoutMs: 60_000 },
-  });
-  const url = (await proc.log.waitFor(/listening on (http:\/\/\S+)/))[1]!;
-  return { url, proc };
-}
-
-function startWorker(c: Cluster, id: string, args: string[] = []): Promise<ManagedProcess> {
-  return c.procs.start({
-    name: id,
-    command: process.execPath,
-    args: [stackBundlePath('worker'), '--worker-id', id, '--lease-ttl-s', '1', '--heartbeat-ms', '100', ...clusterFlags(c), ...args],
-    ready: { log: /listening on http/, timeoutMs: 60_000 },
-  });
-}
-
-async function waitForWorkers(frontendUrl: string, n: number): Promise<void> {
-  await expect
-    .poll(async () => ((await (await fetch(`${frontendUrl}/health`)).json()) as { workers: number }).workers, { timeout: 30_000 })
-    .toBe(n);
+/** Exactly `n` workers: the fixture's own wait accepts more, which would miss a dead one still served. */
+async function expectWorkers(stack: StartedStack, n: number): Promise<void> {
+  await expect.poll(async () => (await stack.frontend.getJson<{ workers: number }>('/health')).workers, { timeout: 30_000 }).toBe(n);
 }
 
 interface PostOptions {
@@ -50,41 +30,12 @@ interface PostOptions {
   headers?: Record<string, string>;
 }
 
-function post(url: string, body: Record<string, unknown>, opts: PostOptions = {}): Promise<Response> {
-  return fetch(`${url}${opts.path ?? '/v1/completions'}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...opts.headers },
-    body: JSON.stringify({ model: MODEL, ...body }),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
-}
+const postModel = (url: string, body: Record<string, unknown>, opts: PostOptions = {}): Promise<Response> =>
+  post(url, opts.path ?? '/v1/completions', { model: MODEL, ...body }, opts);
 
 async function complete(url: string, body: Record<string, unknown>, signal?: AbortSignal, headers?: Record<string, string>) {
-  const res = await post(url, body, { ...(signal ? { signal } : {}), ...(headers ? { headers } : {}) });
+  const res = await postModel(url, body, { ...(signal ? { signal } : {}), ...(headers ? { headers } : {}) });
   return { res, json: (await res.json()) as Record<string, any> };
-}
-
-/** Reads an SSE response event by event; `onEvent` may stop early by returning false. */
-async function readSse(res: Response, onEvent: (data: string) => boolean | void = () => {}): Promise<string[]> {
-  const events: string[] = [];
-  const decoder = new TextDecoder();
-  let buffered = '';
-  const reader = res.body!.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return events;
-    buffered += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buffered.indexOf('\n\n')) !== -1) {
-      const data = buffered.slice(0, end).replace(/^data: /, '');
-      buffered = buffered.slice(end + 2);
-      events.push(data);
-      if (onEvent(data) === false) {
-        await reader.cancel();
-        return events;
-      }
-    }
-  }
 }
 
 const streamedText = (events: string[]) =>
@@ -94,11 +45,11 @@ const streamedText = (events: string[]) =>
     .map((e) => e.choices[0]?.text ?? '')
     .join('');
 
-async function metric(url: string, series: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
+async function metric(stack: StartedStack, name: string, labels: Record<string, string> = {}): Promise<number> {
+  return (await stack.frontend.metrics()).value(name, labels);
 }
+
+test.use({ stackProfile: 'reference' });
 
 test.describe('frontend process', () => {
   // Each test starts up to four processes; a shared, loaded machine can make that slow.
@@ -110,12 +61,12 @@ test.describe('frontend process', () => {
     expect(run.stderr).toContain('--router-mode: one of round-robin');
   });
 
-  test('discovers workers, round-robins between them, names the worker and drops a dead one', tags, async ({ procs, services, namespace }) => {
-    const c = { procs, services, namespace };
-    const frontend = await startFrontend(c, ['--router-mode', 'round-robin']);
+  test('discovers workers, round-robins between them, names the worker and drops a dead one', tags, async ({ launchStack }) => {
+    const stack = await launchStack({ frontend: { routerMode: 'round-robin' }, workers: 0 });
+    const { frontend } = stack;
     expect(await (await fetch(`${frontend.url}/v1/models`)).json()).toEqual({ object: 'list', data: [] });
-    const workers = [await startWorker(c, 'w-a', ['--speedup', '0']), await startWorker(c, 'w-b', ['--speedup', '0'])];
-    await waitForWorkers(frontend.url, 2);
+    const workers = [await stack.startWorker(worker('w-a', { speedup: 0 })), await stack.startWorker(worker('w-b', { speedup: 0 }))];
+    await expectWorkers(stack, 2);
     const models = (await (await fetch(`${frontend.url}/v1/models`)).json()) as { data: Array<{ id: string }> };
     expect(models.data.map((m) => m.id)).toEqual([MODEL]);
 
@@ -127,29 +78,26 @@ test.describe('frontend process', () => {
       expect(Number(res.headers.get('x-servewright-queue-ms'))).toBeGreaterThanOrEqual(0);
       expect(json).toMatchObject({ object: 'text_completion', model: MODEL, usage: { completion_tokens: 3 } });
       const requestId = String(json.id).replace(/^cmpl-/, '');
-      await procs.get(json.nvext.worker_id).log.waitFor(new RegExp(`New Request ID: ${requestId}`));
+      await stack.worker(json.nvext.worker_id).proc.log.waitFor(new RegExp(`New Request ID: ${requestId}`));
       served.push(json.nvext.worker_id);
     }
     expect(served[0]).not.toBe(served[1]);
     expect(served).toEqual([served[0], served[1], served[0], served[1]]);
-    expect(await metric(frontend.url, 'servewright_frontend_worker_requests_total{worker_id="w-a"}')).toBe(2);
+    expect(await metric(stack, 'servewright_frontend_worker_requests_total', { worker_id: 'w-a' })).toBe(2);
 
-    await workers[0]!.kill({ signal: 'SIGKILL' });
-    await waitForWorkers(frontend.url, 1);
+    await stack.kill(workers[0]!, { signal: 'SIGKILL' });
+    await expectWorkers(stack, 1);
     for (let i = 0; i < 3; i++) {
       const { json } = await complete(frontend.url, { prompt: `after ${i}`, max_tokens: 2 });
       expect(json.nvext.worker_id).toBe('w-b');
     }
   });
 
-  test('streams in the OpenAI SSE format with usage and cached tokens', tags, async ({ procs, services, namespace }) => {
-    const c = { procs, services, namespace };
-    const frontend = await startFrontend(c);
-    await startWorker(c, 'w-a', ['--speedup', '0', '--block-size', '2']);
-    await waitForWorkers(frontend.url, 1);
+  test('streams in the OpenAI SSE format with usage and cached tokens', tags, async ({ launchStack }) => {
+    const { frontend } = await launchStack({ workers: [worker('w-a', { speedup: 0, args: ['--block-size', '2'] })] });
     const prompt = 'one two three four five six seven eight';
     const body = { model: MODEL, prompt, max_tokens: 5, seed: 7, stream: true, stream_options: { include_usage: true } };
-    const postBody = () => post(frontend.url, body);
+    const postBody = () => postModel(frontend.url, body);
     await readSse(await postBody());
     const res = await postBody();
     expect(res.headers.get('content-type')).toBe('text/event-stream');
@@ -165,46 +113,47 @@ test.describe('frontend process', () => {
     const { json } = await complete(frontend.url, { prompt, max_tokens: 5, seed: 7 });
     expect(streamedText(events)).toBe(json.choices[0].text);
 
-    const chat = await post(frontend.url, { messages: [{ role: 'user', content: 'hi' }], max_tokens: 3, stream: true }, { path: '/v1/chat/completions' });
+    const chat = await postModel(frontend.url, { messages: [{ role: 'user', content: 'hi' }], max_tokens: 3, stream: true }, { path: '/v1/chat/completions' });
     const chunks = (await readSse(chat)).slice(0, -1).map((e) => JSON.parse(e) as Record<string, any>);
     expect(chunks[0]!.choices[0].delta).toEqual({ role: 'assistant', content: '' });
     expect(chunks.every((e) => e.object === 'chat.completion.chunk')).toBe(true);
     expect(chunks.at(-1)!.choices[0]).toMatchObject({ delta: {}, finish_reason: 'length' });
   });
 
-  test('migrates a stream off a SIGKILLed worker with the same text as an unbroken run', tags, async ({ procs, services, namespace }) => {
-    const c = { procs, services, namespace };
-    const frontend = await startFrontend(c, ['--migration-limit', '3', '--stream-timeout-ms', '1000']);
-    await startWorker(c, 'w-a', ['--itl-ms', '20']);
-    await startWorker(c, 'w-b', ['--itl-ms', '20']);
-    await waitForWorkers(frontend.url, 2);
+  test('migrates a stream off a SIGKILLed worker with the same text as an unbroken run', tags, async ({ launchStack }) => {
+    const stack = await launchStack({
+      frontend: { migrationLimit: 3, args: ['--stream-timeout-ms', '1000'] },
+      workers: [worker('w-a', { args: ['--itl-ms', '20'] }), worker('w-b', { args: ['--itl-ms', '20'] })],
+    });
+    const { frontend } = stack;
     const body = { model: MODEL, prompt: 'Tell me a long long long story about yourself?', max_tokens: 60, seed: 11, stream: true };
-    const postBody = () => post(frontend.url, body);
+    const postBody = () => postModel(frontend.url, body);
     const unbroken = streamedText(await readSse(await postBody()));
 
     const res = await postBody();
     const victim = res.headers.get('x-servewright-worker-id')!;
     let killed: Promise<void> | undefined;
     const events = await readSse(res, () => {
-      killed ??= procs.get(victim).kill({ signal: 'SIGKILL' });
+      killed ??= stack.kill(stack.worker(victim), { signal: 'SIGKILL' });
     });
     await killed;
     expect(streamedText(events)).toBe(unbroken);
     await frontend.proc.log.waitFor(/Stream disconnected\.\.\. recreating stream\.\.\./);
-    expect(await metric(frontend.url, 'servewright_frontend_migration_total{migration_type="ongoing_request"}')).toBe(1);
+    expect(await metric(stack, 'servewright_frontend_migration_total', { migration_type: 'ongoing_request' })).toBe(1);
   });
 
-  test('without migration a broken stream ends with an SSE error event, and a non-stream request with a 5xx', tags, async ({ procs, services, namespace }) => {
-    const c = { procs, services, namespace };
-    const frontend = await startFrontend(c, ['--migration-limit', '0', '--stream-timeout-ms', '1000']);
-    const worker = await startWorker(c, 'w-a', ['--itl-ms', '20']);
-    const other = await startWorker(c, 'w-b', ['--itl-ms', '20']);
-    await waitForWorkers(frontend.url, 2);
-    const res = await post(frontend.url, { prompt: 'doomed', max_tokens: 200, stream: true });
+  test('without migration a broken stream ends with an SSE error event, and a non-stream request with a 5xx', tags, async ({ launchStack }) => {
+    const stack = await launchStack({
+      frontend: { migrationLimit: 0, args: ['--stream-timeout-ms', '1000'] },
+      workers: [worker('w-a', { args: ['--itl-ms', '20'] }), worker('w-b', { args: ['--itl-ms', '20'] })],
+    });
+    const { frontend } = stack;
+    const [victim, other] = [stack.worker('w-a').proc, stack.worker('w-b').proc];
+    const res = await postModel(frontend.url, { prompt: 'doomed', max_tokens: 200, stream: true });
     expect(res.headers.get('x-servewright-worker-id')).toBe('w-a');
     let killed: Promise<void> | undefined;
     const events = await readSse(res, () => {
-      killed ??= worker.kill({ signal: 'SIGKILL' });
+      killed ??= victim.kill({ signal: 'SIGKILL' });
     });
     await killed;
     const last = JSON.parse(events.at(-1)!) as { error?: { message: string; code: number } };
@@ -217,37 +166,38 @@ test.describe('frontend process', () => {
     const { res: plain, json } = await pending;
     expect(plain.status).toBe(502);
     expect(json.error.message).toMatch(/broke .* migration limit \(0\) is reached/);
-    expect(await metric(frontend.url, 'servewright_frontend_requests_total{model="mock-model",status="error"}')).toBe(2);
+    expect(await metric(stack, 'servewright_frontend_requests_total', { model: MODEL, status: 'error' })).toBe(2);
   });
 
-  test('a client that disconnects gets its request killed on the worker', tags, async ({ procs, services, namespace }) => {
-    const c = { procs, services, namespace };
-    const frontend = await startFrontend(c);
-    const worker = await startWorker(c, 'w-a', ['--itl-ms', '50']);
-    await waitForWorkers(frontend.url, 1);
+  test('a client that disconnects gets its request killed on the worker', tags, async ({ launchStack }) => {
+    const stack = await launchStack({ workers: [worker('w-a', { args: ['--itl-ms', '50'] })] });
+    const { frontend } = stack;
+    const { proc: wa } = stack.worker('w-a');
 
-    const streaming = await post(frontend.url, { prompt: 'a long story', max_tokens: 400, stream: true });
+    const departing = new AbortController();
+    const streaming = await postModel(frontend.url, { prompt: 'a long story', max_tokens: 400, stream: true }, { signal: departing.signal });
     const streamId = (JSON.parse((await readSse(streaming, () => false))[0]!) as { id: string }).id.replace(/^cmpl-/, '');
+    departing.abort();
     await frontend.proc.log.waitFor(new RegExp(`issued control message Kill to sender request_id=${streamId}`));
-    await worker.log.waitFor(new RegExp(`Aborted Request ID: ${streamId}`));
+    await wa.log.waitFor(new RegExp(`Aborted Request ID: ${streamId}`));
 
-    const mark = worker.log.mark();
+    const mark = wa.log.mark();
     const abort = new AbortController();
     const pending = complete(frontend.url, { prompt: 'another long story', max_tokens: 400 }, abort.signal).catch((e: Error) => e);
-    const started = await worker.log.waitFor(/New Request ID: (\S+)/, { since: mark });
+    const started = await wa.log.waitFor(/New Request ID: (\S+)/, { since: mark });
     abort.abort();
     expect(await pending).toBeInstanceOf(Error);
     await frontend.proc.log.waitFor(new RegExp(`issued control message Kill to sender request_id=${started[1]}`));
-    await worker.log.waitFor(new RegExp(`Aborted Request ID: ${started[1]}`));
-    expect(await metric(frontend.url, 'servewright_frontend_cancellation_total')).toBe(2);
+    await wa.log.waitFor(new RegExp(`Aborted Request ID: ${started[1]}`));
+    expect(await metric(stack, 'servewright_frontend_cancellation_total')).toBe(2);
   });
 
-  test('disaggregated: prefill worker then decode worker; a disconnect during decode kills on the decode worker', tags, async ({ procs, services, namespace }) => {
-    const c = { procs, services, namespace };
-    const frontend = await startFrontend(c);
-    const prefill = await startWorker(c, 'w-prefill', ['--role', 'prefill', '--speedup', '0']);
-    const decode = await startWorker(c, 'w-decode', ['--role', 'decode', '--itl-ms', '50']);
-    await waitForWorkers(frontend.url, 2);
+  test('disaggregated: prefill worker then decode worker; a disconnect during decode kills on the decode worker', tags, async ({ launchStack }) => {
+    const stack = await launchStack({
+      workers: [worker('w-prefill', { role: 'prefill', speedup: 0 }), worker('w-decode', { role: 'decode', args: ['--itl-ms', '50'] })],
+    });
+    const { frontend } = stack;
+    const [prefill, decode] = [stack.worker('w-prefill').proc, stack.worker('w-decode').proc];
 
     const { res, json } = await complete(frontend.url, { prompt: 'split me in two phases', max_tokens: 4, seed: 3 });
     expect(res.status).toBe(200);
@@ -257,35 +207,34 @@ test.describe('frontend process', () => {
     await prefill.log.waitFor(new RegExp(`New Prefill Request ID: ${id}`));
     await decode.log.waitFor(new RegExp(`New Request ID: ${id}`));
 
-    const stream = await post(frontend.url, { prompt: 'a long decode', max_tokens: 400, stream: true });
+    const departing = new AbortController();
+    const stream = await postModel(frontend.url, { prompt: 'a long decode', max_tokens: 400, stream: true }, { signal: departing.signal });
     let seen = 0;
     const events = await readSse(stream, (data) => (JSON.parse(data) as { nvext: { worker_id: string } }).nvext.worker_id !== 'w-decode' || ++seen < 2);
+    departing.abort();
     const streamId = (JSON.parse(events[0]!) as { id: string }).id.replace(/^cmpl-/, '');
     await frontend.proc.log.waitFor(new RegExp(`issued control message Kill to sender request_id=${streamId} worker_id=w-decode`));
     await decode.log.waitFor(new RegExp(`Aborted Request ID: ${streamId}`));
   });
 
-  test('a client x-request-id names the request unless one with that id is in flight', tags, async ({ procs, services, namespace }) => {
-    const c = { procs, services, namespace };
-    const frontend = await startFrontend(c);
-    const worker = await startWorker(c, 'w-a', ['--itl-ms', '20']);
-    await waitForWorkers(frontend.url, 1);
+  test('a client x-request-id names the request unless one with that id is in flight', tags, async ({ launchStack }) => {
+    const stack = await launchStack({ workers: [worker('w-a', { args: ['--itl-ms', '20'] })] });
+    const { frontend } = stack;
+    const { proc: wa } = stack.worker('w-a');
     const both = await Promise.all([0, 1].map(() => complete(frontend.url, { prompt: 'same id', max_tokens: 20 }, undefined, { 'x-request-id': 'dup-1' })));
     expect(both.map((r) => r.res.status)).toEqual([200, 200]);
     const ids = both.map((r) => String(r.json.id).replace(/^cmpl-/, ''));
     expect(ids).toContain('dup-1');
     expect(new Set(ids).size).toBe(2);
-    for (const id of ids) await worker.log.waitFor(new RegExp(`New Request ID: ${id}`));
+    for (const id of ids) await wa.log.waitFor(new RegExp(`New Request ID: ${id}`));
   });
 
-  test('a full frontend queue answers 503 with a clear body', tags, async ({ procs, services, namespace }) => {
-    const c = { procs, services, namespace };
-    const frontend = await startFrontend(c, ['--max-queue', '1']);
-    await startWorker(c, 'w-a', ['--itl-ms', '50', '--max-num-seqs', '1']);
-    await waitForWorkers(frontend.url, 1);
+  test('a full frontend queue answers 503 with a clear body', tags, async ({ launchStack }) => {
+    const stack = await launchStack({ frontend: { args: ['--max-queue', '1'] }, workers: [worker('w-a', { maxNumSeqs: 1, args: ['--itl-ms', '50'] })] });
+    const { frontend } = stack;
     const abort = new AbortController();
     const busy = [0, 1].map(() => complete(frontend.url, { prompt: 'x', max_tokens: 200 }, abort.signal).catch(() => undefined));
-    await expect.poll(async () => metric(frontend.url, 'servewright_frontend_queue_depth')).toBe(1);
+    await expect.poll(async () => metric(stack, 'servewright_frontend_queue_depth')).toBe(1);
     const debug = (await (await fetch(`${frontend.url}/debug/scheduler`)).json()) as Record<string, any>;
     expect(debug).toMatchObject({ routerMode: 'round-robin', queueDepth: 1, scheduler: { policy: 'fcfs', queued: 1 } });
     expect(debug.workers).toEqual([expect.objectContaining({ id: 'w-a', inFlight: 1, capacity: 1 })]);

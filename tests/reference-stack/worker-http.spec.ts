@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { test, expect, Metrics } from '../../fixtures/index.ts';
 import { stackBundlePath } from '../../fixtures/state-dir.ts';
 import { WORKER_ID_HEADER } from '../../stack/protocol/subjects.ts';
-import { MODEL, post, readSse, startWorker } from './worker-support.ts';
+import { post, readSse } from './openai-wire.ts';
+import { MODEL, startWorker } from './worker-support.ts';
 
 const tags = { tag: ['@e2e', '@reference-stack'] };
 
