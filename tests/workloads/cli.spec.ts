@@ -57,7 +57,11 @@ test.describe('replay CLI', { tag: ['@e2e', '@workloads'] }, () => {
       expect(summaryCsv[0]).toBe('request_id,status_code,ok,client_duration_ms,ttft_ms,total_latency_ms,tpot_ms,output_tokens,slo_met,error');
       const detailed = (await readFile(join(out, 'mixed_detailed.csv'), 'utf8')).trimEnd().split('\n');
       expect(detailed).toHaveLength(25);
-      expect(detailed[0]).toContain('queue_ms');
+      expect(detailed[0]).toBe(
+        'request_id,trace_line,mode,priority,model,classify,served_model,workload_id,criticality,program_id,thread_id,stream,' +
+          'scheduled_ms,sent_ms,headers_ms,first_token_ms,end_ms,schedule_delay_ms,ttft_ms,tpot_ms,itl_mean_ms,itl_max_ms,e2e_ms,' +
+          'client_duration_ms,queue_ms,worker_id,prompt_tokens,output_tokens,cached_tokens,slo_ms,slo_met,status_code,error',
+      );
       for (const svg of files.filter((f) => f.endsWith('.svg'))) {
         expect(await readFile(join(out, svg), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
       }
