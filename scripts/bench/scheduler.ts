@@ -7,7 +7,8 @@
 // /dev/null formatted like the frontend's, so the workload-aware policy pays for its
 // [WA-ROUTING] lines as it does in production.
 // A second measurement holds the queue at --backlog requests (saturated workers) and
-// times next(), where PLAS/ATLAS re-rank every queued call.
+// times next(), which must not grow with the queue (PLAS/ATLAS re-derive only the calls
+// of programs that changed).
 //
 //   npm run bench:scheduler -- [--rate 1000] [--requests 20000] [--workers 4] [--max-num-seqs 256] [--backlog 1000]
 

@@ -3,10 +3,11 @@
 // first and the program's makespan shrinks.
 
 import type { SchedulerOptions } from './create-scheduler.ts';
-import { MultiLevelQueueScheduler, multiLevelParams } from './multi-level-queue.ts';
+import { MultiLevelQueueScheduler, multiLevelParams, type ServiceMeasure } from './multi-level-queue.ts';
+
+export const criticalPathService: ServiceMeasure = (table, request, nowMs, memo) =>
+  table.criticalPath(request.programId, request.threadId, nowMs, memo);
 
 export function createAtlasScheduler(opts: SchedulerOptions): MultiLevelQueueScheduler {
-  return new MultiLevelQueueScheduler('atlas', multiLevelParams('atlas', opts), (table, request, nowMs, memo) =>
-    table.criticalPathMs(request.programId, request.threadId, nowMs, memo),
-  );
+  return new MultiLevelQueueScheduler('atlas', multiLevelParams('atlas', opts), criticalPathService);
 }

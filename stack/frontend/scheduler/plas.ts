@@ -2,10 +2,10 @@
 // program has received, so short programs are not stuck behind long ones.
 
 import type { SchedulerOptions } from './create-scheduler.ts';
-import { MultiLevelQueueScheduler, multiLevelParams } from './multi-level-queue.ts';
+import { MultiLevelQueueScheduler, multiLevelParams, type ServiceMeasure } from './multi-level-queue.ts';
+
+export const programService: ServiceMeasure = (table, request, nowMs, memo) => table.programService(request.programId, nowMs, memo);
 
 export function createPlasScheduler(opts: SchedulerOptions): MultiLevelQueueScheduler {
-  return new MultiLevelQueueScheduler('plas', multiLevelParams('plas', opts), (table, request, nowMs, memo) =>
-    table.programServiceMs(request.programId, nowMs, memo),
-  );
+  return new MultiLevelQueueScheduler('plas', multiLevelParams('plas', opts), programService);
 }

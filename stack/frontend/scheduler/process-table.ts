@@ -23,7 +23,18 @@ interface ProgramRecord {
   threads: Map<string, ThreadRecord>;
 }
 
-const threadOf = (request: QueuedRequest): string => request.threadId ?? MAIN_THREAD;
+/**
+ * Service attained so far and how fast it can grow until the next dispatch or completion
+ * (ms of service per ms of wall time: one per running call that counts towards it).
+ */
+export interface AttainedService {
+  serviceMs: number;
+  growthPerMs: number;
+}
+
+const IDLE: Readonly<AttainedService> = Object.freeze({ serviceMs: 0, growthPerMs: 0 });
+
+export const threadOf = (request: QueuedRequest): string => request.threadId ?? MAIN_THREAD;
 
 export class ProcessTable {
   private readonly programs = new Map<string, ProgramRecord>();
@@ -34,9 +45,12 @@ export class ProcessTable {
     return this.programs.size;
   }
 
-  /** A call of a program arrived: register the program, its thread and the thread's parents. */
-  register(request: QueuedRequest): void {
-    if (request.programId === undefined) return;
+  /**
+   * A call of a program arrived: register the program, its thread and the thread's parents.
+   * True when the thread gained a parent, which may lengthen critical paths through it.
+   */
+  register(request: QueuedRequest): boolean {
+    if (request.programId === undefined) return false;
     const program = this.programs.get(request.programId) ?? {
       serviceMs: 0,
       completedCalls: 0,
@@ -48,10 +62,12 @@ export class ProcessTable {
     const threadId = threadOf(request);
     const thread = program.threads.get(threadId) ?? { serviceMs: 0, parents: new Set<string>(), calls: 0 };
     program.threads.set(threadId, thread);
+    const parentsBefore = thread.parents.size;
     for (const parent of request.parentThreadIds ?? []) if (parent !== threadId) thread.parents.add(parent);
     thread.calls++;
     program.queued++;
     evictIdle(this.programs, this.maxPrograms, (p) => p.queued === 0 && p.running.size === 0);
+    return thread.parents.size !== parentsBefore;
   }
 
   /** A call left the queue: handed to the dispatch loop, or withdrawn by its client. */
@@ -80,61 +96,80 @@ export class ProcessTable {
    * PLAS priority: everything the program has been served so far; 0 for unknown programs.
    * `memo` lets one scheduling pass rank many calls of a program for the price of one.
    */
-  programServiceMs(programId: string | undefined, nowMs: number, memo = new Map<string, number>()): number {
+  programService(programId: string | undefined, nowMs: number, memo = new Map<string, AttainedService>()): AttainedService {
     const program = programId === undefined ? undefined : this.programs.get(programId);
-    if (programId === undefined || !program) return 0;
+    if (programId === undefined || !program) return IDLE;
     const known = memo.get(programId);
     if (known !== undefined) return known;
     let total = program.serviceMs;
     for (const call of program.running.values()) total += nowMs - call.startMs;
-    memo.set(programId, total);
-    return total;
+    const attained = { serviceMs: total, growthPerMs: program.running.size };
+    memo.set(programId, attained);
+    return attained;
   }
 
   /**
    * ATLAS priority: the largest attained service along any path of parent threads ending
    * at this thread. `memo` lets one scheduling pass share the work across queued calls.
    */
-  criticalPathMs(programId: string | undefined, threadId: string | undefined, nowMs: number, memo = new Map<string, number>()): number {
+  criticalPath(programId: string | undefined, threadId: string | undefined, nowMs: number, memo = new Map<string, AttainedService>()): AttainedService {
     const program = programId === undefined ? undefined : this.programs.get(programId);
-    if (programId === undefined || !program) return 0;
-    return this.pathMs(program, programId, threadId ?? MAIN_THREAD, nowMs, memo, new Set());
+    if (programId === undefined || !program) return IDLE;
+    return this.path(program, programId, threadId ?? MAIN_THREAD, nowMs, memo, new Set());
   }
 
-  // A method rather than a closure: this runs for every queued call on every dispatch.
-  private pathMs(program: ProgramRecord, programId: string, threadId: string, nowMs: number, memo: Map<string, number>, onPath: Set<string>): number {
+  // A method rather than a closure: this runs for every queued thread on every dispatch.
+  // The growth bound is the steepest path, not the critical one: a slower path that is
+  // still behind may overtake it, and the bound must hold until the next event.
+  private path(
+    program: ProgramRecord,
+    programId: string,
+    threadId: string,
+    nowMs: number,
+    memo: Map<string, AttainedService>,
+    onPath: Set<string>,
+  ): AttainedService {
     const key = `${programId}\u0000${threadId}`;
     const known = memo.get(key);
     if (known !== undefined) return known;
     const thread = program.threads.get(threadId);
-    if (!thread || onPath.has(threadId)) return 0; // unknown parent, or a cycle in client-supplied ids
+    if (!thread || onPath.has(threadId)) return IDLE; // unknown parent, or a cycle in client-supplied ids
     onPath.add(threadId);
     let longestParent = 0;
+    let steepestParent = 0;
     for (const parent of thread.parents) {
-      longestParent = Math.max(longestParent, this.pathMs(program, programId, parent, nowMs, memo, onPath));
+      const above = this.path(program, programId, parent, nowMs, memo, onPath);
+      longestParent = Math.max(longestParent, above.serviceMs);
+      steepestParent = Math.max(steepestParent, above.growthPerMs);
     }
     onPath.delete(threadId);
     let total = longestParent + thread.serviceMs;
-    for (const call of program.running.values()) if (call.threadId === threadId) total += nowMs - call.startMs;
-    memo.set(key, total);
-    return total;
+    let running = 0;
+    for (const call of program.running.values()) {
+      if (call.threadId !== threadId) continue;
+      total += nowMs - call.startMs;
+      running++;
+    }
+    const attained = { serviceMs: total, growthPerMs: steepestParent + running };
+    memo.set(key, attained);
+    return attained;
   }
 
   snapshot(nowMs: number): Record<string, unknown> {
     const programs: Record<string, unknown> = {};
     for (const [id, program] of this.programs) {
-      const memo = new Map<string, number>();
+      const memo = new Map<string, AttainedService>();
       const threads: Record<string, unknown> = {};
       for (const [threadId, thread] of program.threads) {
         threads[threadId] = {
           serviceMs: thread.serviceMs,
           calls: thread.calls,
           parents: [...thread.parents],
-          criticalPathMs: this.criticalPathMs(id, threadId, nowMs, memo),
+          criticalPathMs: this.criticalPath(id, threadId, nowMs, memo).serviceMs,
         };
       }
       programs[id] = {
-        serviceMs: this.programServiceMs(id, nowMs),
+        serviceMs: this.programService(id, nowMs).serviceMs,
         completedCalls: program.completedCalls,
         queued: program.queued,
         running: program.running.size,

@@ -11,12 +11,15 @@ function formatValue(value: string | number | boolean): string {
   return /^[\w.:/@-]+$/.test(value) ? value : JSON.stringify(value);
 }
 
+// Plain concatenation over for-in: the workload-aware policy logs six lines per request,
+// and the arrays of Object.entries and join cost more than the rest of its bookkeeping.
 export function markedLine(marker: string, event: string, fields: Record<string, LogValue>): string {
-  const parts = [marker, event];
-  for (const [key, value] of Object.entries(fields)) {
-    if (value !== undefined) parts.push(`${key}=${formatValue(value)}`);
+  let line = `${marker} ${event}`;
+  for (const key in fields) {
+    const value = fields[key];
+    if (value !== undefined) line += ` ${key}=${formatValue(value)}`;
   }
-  return parts.join(' ');
+  return line;
 }
 
 export function waLog(event: string, fields: Record<string, LogValue>): string {
