@@ -88,7 +88,8 @@ function flatten(suite: JsonSuite, rootDir: string, out: ListedTest[]): void {
 export async function listTests(configPath?: string): Promise<ListedTest[]> {
   const cli = join(dirname(createRequire(import.meta.url).resolve('@playwright/test/package.json')), 'cli.js');
   const args = [cli, 'test', '--list', '--reporter=json', ...(configPath ? ['--config', configPath] : [])];
-  const run = await execa(process.execPath, args, { reject: false });
+  // The JSON must come to stdout even when the caller's run sends its own JSON report to a file.
+  const run = await execa(process.execPath, args, { reject: false, env: { PLAYWRIGHT_JSON_OUTPUT_NAME: undefined, PLAYWRIGHT_JSON_OUTPUT_FILE: undefined } });
   let list: JsonList;
   try {
     list = JSON.parse(run.stdout) as JsonList;
