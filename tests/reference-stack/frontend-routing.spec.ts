@@ -8,6 +8,8 @@ import { Dispatcher, type Placement, type PlacementRequest } from '../../stack/f
 import { createRouter } from '../../stack/frontend/routing/create-router.ts';
 import type { Router, RoutingRequest, WorkerView } from '../../stack/frontend/routing/router.ts';
 import { FcfsScheduler } from '../../stack/frontend/scheduler/fcfs.ts';
+import type { Scheduler } from '../../stack/frontend/scheduler/scheduler.ts';
+import { createWorkloadAwareScheduler } from '../../stack/frontend/scheduler/workload-aware.ts';
 
 const tags = { tag: ['@e2e', '@reference-stack', '@scheduling'] };
 const noLog = (): void => {};
@@ -69,10 +71,13 @@ test.describe('routers', () => {
 });
 
 test.describe('dispatch loop', () => {
-  function setup(workers: Array<[string, WorkerRole, number]>, router: Router = createRouter('round-robin', noLog)) {
+  function setup(
+    workers: Array<[string, WorkerRole, number]>,
+    router: Router = createRouter('round-robin', noLog),
+    scheduler: Scheduler = new FcfsScheduler(),
+  ) {
     const registry = new WorkerRegistry(1);
     for (const [id, role, maxNumSeqs] of workers) registry.upsert(registration(id, { role, maxNumSeqs }));
-    const scheduler = new FcfsScheduler();
     const dispatcher = new Dispatcher(registry, scheduler, router, 3, () => {});
     const request = (id: string, phase: PlacementRequest['phase'] = 'entry', exclude: string[] = []): PlacementRequest => ({
       queued: { requestId: id, arrivalMs: 0, promptTokens: 6, maxTokens: 4, workload: { workloadId: 'default', criticality: 3 } },
@@ -127,6 +132,48 @@ test.describe('dispatch loop', () => {
     const waiting = dispatcher.admit(request('r2'));
     registry.remove('w1');
     expect(await settled(waiting)).toMatch(/rejected: no worker left/);
+  });
+
+  test.describe('a request the scheduler handed out that never reaches a worker still ends in the scheduler', () => {
+    /** Workload-aware counts a request as active from enqueue until the scheduler hears it ended. */
+    const workloadAware = () => {
+      const scheduler = createWorkloadAwareScheduler({}, noLog);
+      const counts = () => {
+        const { active, failed } = (scheduler.snapshot(Date.now()).workloads as Record<string, { active: number; failed: number }>)['default']!;
+        return { active, failed };
+      };
+      return { scheduler, counts };
+    };
+
+    test('queued requests rejected because the last worker went away', tags, async () => {
+      const { scheduler, counts } = workloadAware();
+      const { dispatcher, request, registry } = setup([['w1', 'agg', 1]], undefined, scheduler);
+      void dispatcher.admit(request('r1'));
+      const waiting = dispatcher.admit(request('r2'));
+      registry.remove('w1');
+      expect(await settled(waiting)).toMatch(/rejected: no worker left/);
+      expect(counts()).toEqual({ active: 1, failed: 1 });
+    });
+
+    test('a request for a model no worker serves', tags, async () => {
+      const { scheduler, counts } = workloadAware();
+      const { dispatcher, request } = setup([['w1', 'agg', 1]], undefined, scheduler);
+      expect(await settled(dispatcher.admit({ ...request('r1'), model: 'other' }))).toMatch(/rejected: no worker left for model "other"/);
+      expect(counts()).toEqual({ active: 0, failed: 1 });
+    });
+
+    test('a request withdrawn while it waits for its model\'s workers', tags, async () => {
+      const { scheduler, counts } = workloadAware();
+      const { dispatcher, request, registry } = setup([['w1', 'agg', 1]], undefined, scheduler);
+      registry.upsert(registration('o1', { model: 'other', maxNumSeqs: 1 }));
+      void dispatcher.admit(request('r1'));
+      // o1 has room, so the scheduler hands r2 out; r2's own model has none and it waits.
+      const waiting = dispatcher.admit(request('r2'));
+      expect(scheduler.size).toBe(0);
+      expect(await settled(waiting)).toBe('waiting');
+      expect(dispatcher.withdraw('r2')).toBe(true);
+      expect(counts()).toEqual({ active: 1, failed: 1 });
+    });
   });
 
   test('migrations skip the workers that broke the request and go before new requests', tags, async () => {

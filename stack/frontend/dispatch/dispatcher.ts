@@ -38,6 +38,8 @@ export class DispatchError extends Error {
 
 interface Waiter extends PlacementRequest {
   since: number;
+  /** A new request, not a later phase: until it reaches a worker only the dispatcher can report its end. */
+  admitted: boolean;
   resolve(placement: Placement): void;
   reject(err: DispatchError): void;
 }
@@ -73,7 +75,7 @@ export class Dispatcher {
     }
     return new Promise((resolve, reject) => {
       const now = Date.now();
-      this.admitted.set(req.queued.requestId, { ...req, since: now, resolve, reject });
+      this.admitted.set(req.queued.requestId, { ...req, since: now, admitted: true, resolve, reject });
       this.scheduler.enqueue(req.queued, now);
       this.pump();
     });
@@ -82,17 +84,18 @@ export class Dispatcher {
   /** A later phase of an admitted request (decode, migration): served before new requests. */
   place(req: PlacementRequest): Promise<Placement> {
     return new Promise((resolve, reject) => {
-      this.followUps.push({ ...req, since: Date.now(), resolve, reject });
+      this.followUps.push({ ...req, since: Date.now(), admitted: false, resolve, reject });
       this.pump();
     });
   }
 
   /** Drops a request still waiting for a worker; true if it was waiting. */
   withdraw(requestId: string): boolean {
-    const before = this.followUps.length;
+    const leaving = this.followUps.filter((w) => w.queued.requestId === requestId);
+    for (const w of leaving) this.abandon(w);
     this.followUps = this.followUps.filter((w) => w.queued.requestId !== requestId);
     const queued = this.admitted.delete(requestId) && this.scheduler.remove(requestId);
-    return queued || this.followUps.length !== before;
+    return queued || leaving.length > 0;
   }
 
   /** A request's attempt on `worker` is over (finished, broken or cancelled). */
@@ -139,7 +142,7 @@ export class Dispatcher {
   private tryPlace(w: Waiter): boolean {
     const { phase, eligible } = this.eligible(w);
     if (eligible.length === 0) {
-      w.reject(new DispatchError(503, `no worker left for model "${w.model}" (phase ${phase})`));
+      this.fail(w, `no worker left for model "${w.model}" (phase ${phase})`);
       return true;
     }
     const candidates = eligible.filter((e) => e.inFlight < e.capacity);
@@ -179,7 +182,17 @@ export class Dispatcher {
     for (let q = this.scheduler.next(Date.now()); q; q = this.scheduler.next(Date.now())) {
       const waiter = this.admitted.get(q.requestId);
       this.admitted.delete(q.requestId);
-      waiter?.reject(new DispatchError(503, `no worker left for model "${waiter.model}"`));
+      if (waiter) this.fail(waiter, `no worker left for model "${waiter.model}"`);
     }
+  }
+
+  private fail(w: Waiter, message: string): void {
+    this.abandon(w);
+    w.reject(new DispatchError(503, message));
+  }
+
+  /** The scheduler handed this request out and it will never run: policies that count it as active must hear so. */
+  private abandon(w: Waiter): void {
+    if (w.admitted) this.scheduler.completed(w.queued, { serviceMs: 0, completionTokens: 0, ok: false }, Date.now());
   }
 }
