@@ -66,13 +66,14 @@ export async function survivesWorkerDeath(stack: StartedStack, client: OpenAICli
   expect(long.served).not.toBe(warm);
   await stack.kill(long.served, c.signal === 'SIGKILL' ? { signal: 'SIGKILL' } : { signal: 'SIGTERM', graceMs: 2_000 });
 
-  const migrated = await long.outcome;
+  // The reference run goes to the survivor while the migrated stream finishes there.
+  const [migrated, unbroken] = await Promise.all([long.outcome, send(client, c.api, long.body, { timeoutMs: c.timeoutMs })]);
   expect(migrated.completionTokens).toBe(c.longTokens);
-  const unbroken = await send(client, c.api, long.body, { timeoutMs: c.timeoutMs });
   expect(migrated.text).toBe(unbroken.text);
 
   expect(await migrations(stack)).toBeGreaterThan(before);
-  expect(stack.frontend.proc.log.matchesSince(long.marks.frontend, stack.profile.patterns.streamDisconnected)).not.toHaveLength(0);
+  // Log lines travel through a pipe, metrics over HTTP: the line may land a moment later.
+  await expect.poll(() => stack.frontend.proc.log.matchesSince(long.marks.frontend, stack.profile.patterns.streamDisconnected).length).toBeGreaterThan(0);
 }
 
 /** Every worker dies under the request: the client gets an error event, not a hang. */

@@ -4,7 +4,7 @@ import { parseFlags, requireEnv, usage, type FlagKind } from './argv.ts';
 import { runBundle } from './run-child.ts';
 
 // The reference stack at the pace the fault-tolerance specs use (see the reference profile).
-const FAST_WORKER = ['--speedup', '20', '--heartbeat-ms', '100'];
+const FAST_WORKER = ['--speedup', '40', '--heartbeat-ms', '100'];
 const STANDIN_MODULES: Record<string, string> = { vllm: '0.0.0+stand-in', dynamo: '0.0.0+stand-in', torch: '0.0.0+stand-in' };
 
 function cluster(prog: string): string[] {
