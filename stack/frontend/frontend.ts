@@ -10,6 +10,7 @@ import { startEtcdDiscovery } from './discovery/etcd-discovery.ts';
 import { WorkerRegistry } from './discovery/worker-registry.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
 import { ReplyMux } from './generation/reply-mux.ts';
+import { TurnPublisher } from './generation/turn-publisher.ts';
 import { createFrontendServer } from './http/server.ts';
 import type { Log } from './log.ts';
 import { FrontendMetrics } from './metrics.ts';
@@ -53,8 +54,9 @@ export async function startFrontend(config: FrontendConfig, log: Log): Promise<R
   const discovery = await startEtcdDiscovery(config.etcd, config.namespace, registry, log);
 
   const replies = new ReplyMux(nc);
+  const publisher = new TurnPublisher(nc);
   const server = createFrontendServer({
-    nc,
+    publisher,
     replies,
     activeRequestIds: new Set(),
     namespace: config.namespace,
@@ -79,6 +81,7 @@ export async function startFrontend(config: FrontendConfig, log: Log): Promise<R
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       kvSub.unsubscribe();
+      publisher.flush();
       replies.close();
       await discovery.close();
       await nc.drain();

@@ -3,7 +3,7 @@
 
 import { parseConfig, USAGE, UsageError } from './config.ts';
 import { startFrontend } from './frontend.ts';
-import { log } from './log.ts';
+import { log, writeOut } from './log.ts';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   log(
     `router_mode=${config.routerMode} scheduler=${config.scheduler} migration_limit=${config.migrationLimit} namespace=${config.namespace}`,
   );
-  process.stdout.write(`listening on ${frontend.url}\n`);
+  writeOut(`listening on ${frontend.url}\n`);
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;

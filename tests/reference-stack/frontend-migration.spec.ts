@@ -9,6 +9,7 @@ import { WorkerRegistry } from '../../stack/frontend/discovery/worker-registry.t
 import { Dispatcher } from '../../stack/frontend/dispatch/dispatcher.ts';
 import { CancelledError, generate, GenerationError, type GenerationRequest } from '../../stack/frontend/generation/generate.ts';
 import { ReplyMux } from '../../stack/frontend/generation/reply-mux.ts';
+import { TurnPublisher } from '../../stack/frontend/generation/turn-publisher.ts';
 import { FrontendMetrics } from '../../stack/frontend/metrics.ts';
 import { createRouter } from '../../stack/frontend/routing/create-router.ts';
 import { FcfsScheduler } from '../../stack/frontend/scheduler/fcfs.ts';
@@ -99,7 +100,7 @@ test.describe('frontend migration and cancellation (fake workers)', () => {
     const fakes = workers.map(([id, script]) => new FakeWorker(nc, ns, id, script));
     for (const [id] of workers) registry.upsert(registration(id));
     const deps = {
-      nc,
+      publisher: new TurnPublisher(nc),
       replies: new ReplyMux(nc),
       namespace: ns,
       registry,

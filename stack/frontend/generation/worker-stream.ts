@@ -1,11 +1,12 @@
 // One attempt of a request on one worker: publish the GenerateRequest with a reply subject
 // and follow its chunk stream until it ends, breaks, fails or the client goes away.
 
-import { JSONCodec, type NatsConnection } from 'nats';
+import { JSONCodec } from 'nats';
 import type { ControlMessage, GenerateChunk, GenerateRequest } from '../../protocol/messages.ts';
 import { controlSubject, generateSubject } from '../../protocol/subjects.ts';
 import type { WorkerRegistry } from '../discovery/worker-registry.ts';
 import type { ReplyMux } from './reply-mux.ts';
+import type { TurnPublisher } from './turn-publisher.ts';
 
 export type AttemptEnd =
   | { kind: 'done'; chunk: Extract<GenerateChunk, { type: 'done' }> }
@@ -15,7 +16,7 @@ export type AttemptEnd =
   | { kind: 'cancelled' };
 
 export interface StreamDeps {
-  nc: NatsConnection;
+  publisher: TurnPublisher;
   replies: ReplyMux;
   namespace: string;
   registry: WorkerRegistry;
@@ -51,7 +52,9 @@ export function streamFromWorker(
       if (id === workerId) finish({ kind: 'broken', cause: 'worker deregistered' });
     });
     const onAbort = (): void => {
-      deps.nc.publish(controlSubject(deps.namespace, workerId), controlCodec.encode({ type: 'kill', requestId: request.requestId }));
+      deps.publisher.publish(controlSubject(deps.namespace, workerId), controlCodec.encode({ type: 'kill', requestId: request.requestId }), undefined, (err) =>
+        deps.log(`WARN kill for request_id=${request.requestId} not sent to worker_id=${workerId}: ${err.message}`),
+      );
       deps.log(`issued control message Kill to sender request_id=${request.requestId} worker_id=${workerId}`);
       finish({ kind: 'cancelled' });
     };
@@ -79,6 +82,8 @@ export function streamFromWorker(
       }
       onChunk(chunk);
     });
-    deps.nc.publish(generateSubject(deps.namespace, workerId), requestCodec.encode(request), { reply: reply.subject });
+    deps.publisher.publish(generateSubject(deps.namespace, workerId), requestCodec.encode(request), { reply: reply.subject }, (err) =>
+      finish({ kind: 'failed', status: 503, message: `request not sent to worker ${workerId}: ${err.message}` }),
+    );
   });
 }
