@@ -64,5 +64,8 @@ test.describe('routing modes', tags, () => {
     await stack.kill(victim!, { signal: 'SIGKILL' });
     await expect.poll(async () => (await stack.frontend.getJson<{ workers: number }>('/health')).workers, { timeout: 15_000 }).toBe(1);
     expect(new Set(await sequential(stack, 6, (i) => `after death ${i}`))).toEqual(new Set([survivor!.id]));
+    const metrics = await stack.metrics();
+    expect(Object.keys(metrics.workers)).toEqual([survivor!.id]);
+    expect(metrics.frontend.value('servewright_frontend_worker_requests_total', { worker_id: survivor!.id })).toBeGreaterThanOrEqual(6);
   });
 });
