@@ -4,6 +4,9 @@ import { standInEnv } from './tests/framework/stand-ins/env.ts';
 import type { StackTestFixtures, StackWorkerFixtures } from './fixtures/stack/fixture.ts';
 
 const sharded = process.argv.some((arg) => arg.startsWith('--shard'));
+// A second suite run in the same checkout (the container suite in .ci/run) keeps its own
+// reports instead of overwriting the main run's.
+const reportsDir = process.env.SERVEWRIGHT_REPORTS_DIR ?? 'reports';
 
 export default defineConfig<StackTestFixtures, StackWorkerFixtures>({
   testDir: 'tests',
@@ -20,7 +23,10 @@ export default defineConfig<StackTestFixtures, StackWorkerFixtures>({
     ['list'],
     ...(sharded ? ([['blob']] as const) : []),
     // A shard's summary is partial: CI appends the merged one (merge-reports) instead.
-    ...servewrightReporters({ markdown: { stepSummary: !sharded } }),
+    ...servewrightReporters({
+      markdown: { stepSummary: !sharded, outputFile: `${reportsDir}/summary.md`, jsonFile: `${reportsDir}/run.json` },
+      allure: { resultsDir: reportsDir === 'reports' ? 'allure-results' : `${reportsDir}/allure-results` },
+    }),
   ],
   projects: [
     { name: 'default', testDir: 'tests' },

@@ -37,6 +37,7 @@ source "$dir/env"
 echo "container suite: dockerd and images ready in $((SECONDS - began)) s ($DOCKER_HOST)"
 
 export SERVICES=container
+export SERVEWRIGHT_REPORTS_DIR=${SERVEWRIGHT_REPORTS_DIR:-reports/containers}
 export NATS_IMAGE=${NATS_IMAGE:-servewright/nats:local}
 export ETCD_IMAGE=${ETCD_IMAGE:-servewright/etcd:local}
 cd "$root"
