@@ -4,8 +4,8 @@
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { blockHashes } from '../../protocol/kv-blocks.ts';
-import { FORCE_ERROR_HEADER, QUEUE_MS_HEADER, WORKER_ID_HEADER } from '../../protocol/subjects.ts';
+import { blockHashes } from '../../../protocol/kv-blocks.ts';
+import { FORCE_ERROR_HEADER, QUEUE_MS_HEADER, WORKER_ID_HEADER } from '../../../protocol/subjects.ts';
 import type { WorkerRegistry } from '../discovery/worker-registry.ts';
 import { CancelledError, generate, GenerationError, type GenerationDeps, type GenerationRequest, type GenerationResult } from '../generation/generate.ts';
 import type { RoutingRequest } from '../routing/router.ts';

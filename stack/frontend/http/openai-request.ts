@@ -2,7 +2,7 @@
 // generation path understands.
 
 import { z } from 'zod';
-import { chatPrompt, tokenize } from '../../protocol/tokenizer.ts';
+import { chatPrompt, tokenize } from '../../../protocol/tokenizer.ts';
 
 export type ApiKind = 'completion' | 'chat';
 

@@ -3,7 +3,7 @@
 // normalise to one GenerationJob.
 
 import { z } from 'zod';
-import { chatPrompt, tokenize } from '../../protocol/tokenizer.ts';
+import { chatPrompt, tokenize } from '../../../protocol/tokenizer.ts';
 
 const common = {
   model: z.string().min(1),
