@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { blockHashes } from '../../../protocol/kv-blocks.ts';
-import { FORCE_ERROR_HEADER, QUEUE_MS_HEADER, WORKER_ID_HEADER } from '../../../protocol/subjects.ts';
+import { FORCE_ERROR_HEADER, QUEUE_MS_HEADER, REQUEST_ID_HEADER, WORKER_ID_HEADER } from '../../../protocol/headers.ts';
 import type { WorkerRegistry } from '../discovery/worker-registry.ts';
 import { CancelledError, generate, GenerationError, type GenerationDeps, type GenerationRequest, type GenerationResult } from '../generation/generate.ts';
 import type { RoutingRequest } from '../routing/router.ts';
@@ -25,7 +25,7 @@ const DEFAULT_BLOCK_SIZE = 16;
 
 /** The client's x-request-id when it is well-formed and not already in flight, else a UUID. */
 function requestIdOf(req: IncomingMessage, active: ReadonlySet<string>): string {
-  const given = req.headers['x-request-id'];
+  const given = req.headers[REQUEST_ID_HEADER];
   return typeof given === 'string' && REQUEST_ID.test(given) && !active.has(given) ? given : randomUUID();
 }
 

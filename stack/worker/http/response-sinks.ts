@@ -3,7 +3,7 @@
 // tokens go out as separate SSE events in a single socket write.
 
 import type { ServerResponse } from 'node:http';
-import { WORKER_ID_HEADER } from '../../../protocol/subjects.ts';
+import { WORKER_ID_HEADER } from '../../../protocol/headers.ts';
 import type { FinishReason } from '../engine/metrics.ts';
 import type { EngineFailure, SequenceSink, Usage } from '../engine/sequence.ts';
 import type { VocabToken } from '../engine/vocabulary.ts';

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { FORCE_ERROR_HEADER, WORKER_ID_HEADER } from '../../../protocol/subjects.ts';
+import { FORCE_ERROR_HEADER, WORKER_ID_HEADER } from '../../../protocol/headers.ts';
 import type { Engine } from '../engine/engine.ts';
 import { RequestRejected } from '../engine/sequence.ts';
 import { sendError, sendJson } from './openai-errors.ts';
