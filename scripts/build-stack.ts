@@ -17,7 +17,8 @@ function newestSourceMtime(dir: string): number {
 
 /**
  * Bundles each stack entry point that exists into `.servewright/build/<name>.mjs`
- * (node_modules stay external), skipping bundles newer than every file under stack/.
+ * (node_modules stay external), skipping bundles newer than every file under stack/ and
+ * protocol/ (which the stack imports).
  * Returns the names it (re)built.
  */
 export async function buildStack(): Promise<string[]> {
@@ -25,7 +26,7 @@ export async function buildStack(): Promise<string[]> {
   const outDir = BUILD_DIR;
   const entries = ENTRIES.filter((name) => existsSync(join(stackDir, name, 'main.ts')));
   if (entries.length === 0) return [];
-  const sourcesMtime = newestSourceMtime(stackDir);
+  const sourcesMtime = Math.max(newestSourceMtime(stackDir), newestSourceMtime(join(REPO_ROOT, 'protocol')));
   const stale = entries.filter((name) => {
     const out = join(outDir, `${name}.mjs`);
     return !existsSync(out) || statSync(out).mtimeMs <= sourcesMtime;

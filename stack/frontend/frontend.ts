@@ -3,8 +3,8 @@
 
 import type { AddressInfo } from 'node:net';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
-import type { KvEvent } from '../protocol/messages.ts';
-import { kvEventsSubject } from '../protocol/subjects.ts';
+import type { KvEvent } from '../../protocol/messages.ts';
+import { kvEventsSubject } from '../../protocol/subjects.ts';
 import type { FrontendConfig } from './config.ts';
 import { startEtcdDiscovery } from './discovery/etcd-discovery.ts';
 import { WorkerRegistry } from './discovery/worker-registry.ts';

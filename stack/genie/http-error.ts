@@ -1,4 +1,4 @@
-import { TensorError, type TensorErrorKind } from '../protocol/tensor/tensor.ts';
+import { TensorError, type TensorErrorKind } from '../../protocol/tensor/tensor.ts';
 
 export class HttpError extends Error {
   constructor(

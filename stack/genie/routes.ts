@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { inputName, parseGraph, runGraph } from '../protocol/tensor/graph.ts';
-import { decodeNpy, encodeNpy, NPY_CONTENT_TYPE } from '../protocol/tensor/npy.ts';
-import { applyOp, lookupOp, OPS } from '../protocol/tensor/ops.ts';
-import { formatShape, type Tensor } from '../protocol/tensor/tensor.ts';
+import { inputName, parseGraph, runGraph } from '../../protocol/tensor/graph.ts';
+import { decodeNpy, encodeNpy, NPY_CONTENT_TYPE } from '../../protocol/tensor/npy.ts';
+import { applyOp, lookupOp, OPS } from '../../protocol/tensor/ops.ts';
+import { formatShape, type Tensor } from '../../protocol/tensor/tensor.ts';
 import { MAX_GRAPH_INPUTS, type GenieServerConfig } from './config.ts';
 import { HttpError } from './http-error.ts';
 import type { FormPart } from './multipart.ts';

@@ -4,8 +4,8 @@
 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WorkerRegistration } from '../protocol/messages.ts';
-import { workerKey } from '../protocol/subjects.ts';
+import type { WorkerRegistration } from '../../protocol/messages.ts';
+import { workerKey } from '../../protocol/subjects.ts';
 import { parseWorkerArgs, UsageError, USAGE, type WorkerOptions } from './cli.ts';
 import type { EtcdRegistration } from './cluster/etcd-registration.ts';
 import { KvEventPublisher } from './cluster/kv-event-publisher.ts';

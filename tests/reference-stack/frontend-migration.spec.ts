@@ -3,8 +3,8 @@
 
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { test, expect } from '../../fixtures/index.ts';
-import type { ControlMessage, GenerateChunk, GenerateRequest, WorkerRegistration } from '../../stack/protocol/messages.ts';
-import { controlSubject, generateSubject } from '../../stack/protocol/subjects.ts';
+import type { ControlMessage, GenerateChunk, GenerateRequest, WorkerRegistration } from '../../protocol/messages.ts';
+import { controlSubject, generateSubject } from '../../protocol/subjects.ts';
 import { WorkerRegistry } from '../../stack/frontend/discovery/worker-registry.ts';
 import { Dispatcher } from '../../stack/frontend/dispatch/dispatcher.ts';
 import { CancelledError, generate, GenerationError, type GenerationRequest } from '../../stack/frontend/generation/generate.ts';

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { test, expect, type StartedStack, type WorkerOptions } from '../../fixtures/index.ts';
 import { stackBundlePath } from '../../fixtures/state-dir.ts';
+import { QUEUE_MS_HEADER, WORKER_ID_HEADER } from '../../protocol/headers.ts';
 import { post, readSse } from './openai-wire.ts';
 import { MODEL } from './worker-support.ts';
 
@@ -74,8 +75,9 @@ test.describe('frontend process', () => {
     for (let i = 0; i < 4; i++) {
       const { res, json } = await complete(frontend.url, { prompt: `hello ${i}`, max_tokens: 3 });
       expect(res.status).toBe(200);
-      expect(res.headers.get('x-servewright-worker-id')).toBe(json.nvext.worker_id);
-      expect(Number(res.headers.get('x-servewright-queue-ms'))).toBeGreaterThanOrEqual(0);
+      expect(res.headers.get(WORKER_ID_HEADER)).toBe(json.nvext.worker_id);
+      // A missing header would read as Number(null) === 0: require a non-negative decimal.
+      expect(res.headers.get(QUEUE_MS_HEADER)).toMatch(/^\d+(\.\d+)?$/);
       expect(json).toMatchObject({ object: 'text_completion', model: MODEL, usage: { completion_tokens: 3 } });
       const requestId = String(json.id).replace(/^cmpl-/, '');
       await stack.worker(json.nvext.worker_id).proc.log.waitFor(new RegExp(`New Request ID: ${requestId}`));
@@ -131,7 +133,7 @@ test.describe('frontend process', () => {
     const unbroken = streamedText(await readSse(await postBody()));
 
     const res = await postBody();
-    const victim = res.headers.get('x-servewright-worker-id')!;
+    const victim = res.headers.get(WORKER_ID_HEADER)!;
     let killed: Promise<void> | undefined;
     const events = await readSse(res, () => {
       killed ??= stack.kill(stack.worker(victim), { signal: 'SIGKILL' });
@@ -150,7 +152,7 @@ test.describe('frontend process', () => {
     const { frontend } = stack;
     const [victim, other] = [stack.worker('w-a').proc, stack.worker('w-b').proc];
     const res = await postModel(frontend.url, { prompt: 'doomed', max_tokens: 200, stream: true });
-    expect(res.headers.get('x-servewright-worker-id')).toBe('w-a');
+    expect(res.headers.get(WORKER_ID_HEADER)).toBe('w-a');
     let killed: Promise<void> | undefined;
     const events = await readSse(res, () => {
       killed ??= victim.kill({ signal: 'SIGKILL' });

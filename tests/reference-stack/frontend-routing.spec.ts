@@ -1,8 +1,8 @@
 // Routers and the dispatch loop in-process: distribution claims and waiting semantics.
 
 import { expect, test } from '@playwright/test';
-import type { WorkerRegistration, WorkerRole } from '../../stack/protocol/messages.ts';
-import { blockHashes } from '../../stack/protocol/kv-blocks.ts';
+import type { WorkerRegistration, WorkerRole } from '../../protocol/messages.ts';
+import { blockHashes } from '../../protocol/kv-blocks.ts';
 import { WorkerRegistry } from '../../stack/frontend/discovery/worker-registry.ts';
 import { Dispatcher, type Placement, type PlacementRequest } from '../../stack/frontend/dispatch/dispatcher.ts';
 import { createRouter } from '../../stack/frontend/routing/create-router.ts';

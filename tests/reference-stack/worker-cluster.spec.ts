@@ -5,9 +5,9 @@
 import { Etcd3 } from 'etcd3';
 import { connect, createInbox, type NatsConnection } from 'nats';
 import { test, expect, type Services } from '../../fixtures/index.ts';
-import type { GenerateChunk, GenerateRequest, KvEvent, WorkerRegistration } from '../../stack/protocol/messages.ts';
-import { controlSubject, generateSubject, kvEventsSubject, workerKey } from '../../stack/protocol/subjects.ts';
-import { tokenize } from '../../stack/protocol/tokenizer.ts';
+import type { GenerateChunk, GenerateRequest, KvEvent, WorkerRegistration } from '../../protocol/messages.ts';
+import { controlSubject, generateSubject, kvEventsSubject, workerKey } from '../../protocol/subjects.ts';
+import { tokenize } from '../../protocol/tokenizer.ts';
 import { MODEL, startWorker } from './worker-support.ts';
 
 const tags = { tag: ['@e2e', '@reference-stack', '@fault-tolerance'] };

@@ -2,8 +2,8 @@
 // limits, deterministic generation (including continuation after a migration), timing.
 
 import { test, expect } from '../../fixtures/index.ts';
-import { blockHashes } from '../../stack/protocol/kv-blocks.ts';
-import { tokenize } from '../../stack/protocol/tokenizer.ts';
+import { blockHashes } from '../../protocol/kv-blocks.ts';
+import { tokenize } from '../../protocol/tokenizer.ts';
 import { Engine, type EngineOptions } from '../../stack/worker/engine/engine.ts';
 import { Rng } from '../../stack/worker/engine/hash.ts';
 import { KvCache } from '../../stack/worker/engine/kv-cache.ts';

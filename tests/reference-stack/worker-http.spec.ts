@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { z } from 'zod';
 import { test, expect, Metrics } from '../../fixtures/index.ts';
 import { stackBundlePath } from '../../fixtures/state-dir.ts';
-import { WORKER_ID_HEADER } from '../../stack/protocol/subjects.ts';
+import { WORKER_ID_HEADER } from '../../protocol/headers.ts';
 import { post, readSse } from './openai-wire.ts';
 import { MODEL, startWorker } from './worker-support.ts';
 

@@ -1,16 +1,16 @@
 // Turns a trace request into the bytes the sender puts on the wire, once, before the run,
 // so the hot loop only writes prepared strings. Trace metadata travels as headers.
 
+import {
+  DEFAULT_CRITICALITY,
+  PARENT_THREAD_IDS_HEADER,
+  PRIORITY_HEADER,
+  PROGRAM_ID_HEADER,
+  REQUEST_ID_HEADER,
+  THREAD_ID_HEADER,
+  WORKLOAD_CONTEXT_HEADER,
+} from '../../protocol/headers.ts';
 import type { TraceRequest } from '../trace/types.ts';
-
-export const PRIORITY_HEADER = 'x-priority';
-export const REQUEST_ID_HEADER = 'x-request-id';
-export const WORKLOAD_CONTEXT_HEADER = 'x-workload-context';
-export const PROGRAM_ID_HEADER = 'x-program-id';
-export const THREAD_ID_HEADER = 'x-thread-id';
-export const PARENT_THREAD_IDS_HEADER = 'x-parent-thread-ids';
-/** The frontend's default criticality, used when a row names a workload but no criticality. */
-const DEFAULT_CRITICALITY = 3;
 
 export interface PreparedRequest {
   path: string;

@@ -2,14 +2,13 @@
 // result with status 0 or the HTTP status and an error text.
 
 import type { Dispatcher } from 'undici';
+import { QUEUE_MS_HEADER, WORKER_ID_HEADER } from '../../protocol/headers.ts';
 import type { TraceRequest } from '../trace/types.ts';
 import { nowMs } from './clock.ts';
 import type { PreparedRequest } from './http-request.ts';
 import type { RequestResult } from './result.ts';
 import { SseLines } from './sse.ts';
 
-const QUEUE_MS_HEADER = 'x-servewright-queue-ms';
-const WORKER_ID_HEADER = 'x-servewright-worker-id';
 const ERROR_TEXT_LIMIT = 300;
 
 interface Usage {

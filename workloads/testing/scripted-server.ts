@@ -4,6 +4,7 @@
 
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { QUEUE_MS_HEADER, WORKER_ID_HEADER } from '../../protocol/headers.ts';
 
 export interface Script {
   /** Hold the response until this settles (a stalled server). */
@@ -67,8 +68,8 @@ async function respond(request: ScriptedRequest, s: Script, res: import('node:ht
   await s.waitFor;
   await sleep(s.headersDelayMs ?? 0);
   const headers: Record<string, string> = {};
-  if (s.queueMs !== undefined) headers['x-servewright-queue-ms'] = String(s.queueMs);
-  if (s.workerId !== undefined) headers['x-servewright-worker-id'] = s.workerId;
+  if (s.queueMs !== undefined) headers[QUEUE_MS_HEADER] = String(s.queueMs);
+  if (s.workerId !== undefined) headers[WORKER_ID_HEADER] = s.workerId;
   const status = s.status ?? 200;
   const model = String(request.body['model'] ?? 'scripted');
   const tokens = s.tokens ?? 1;

@@ -2,8 +2,8 @@
 // a watch from the next revision so no put or delete (lease expiry included) is missed.
 
 import { Etcd3, type IKeyValue, type Watcher } from 'etcd3';
-import type { WorkerRegistration } from '../../protocol/messages.ts';
-import { workersPrefix } from '../../protocol/subjects.ts';
+import type { WorkerRegistration } from '../../../protocol/messages.ts';
+import { workersPrefix } from '../../../protocol/subjects.ts';
 import type { WorkerRegistry } from './worker-registry.ts';
 
 export interface EtcdDiscovery {

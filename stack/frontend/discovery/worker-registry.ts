@@ -1,7 +1,7 @@
 // The frontend's view of the workers it can route to: registrations from etcd, this
 // frontend's in-flight count per worker, and each worker's cached prefix blocks.
 
-import type { KvEvent, WorkerRegistration } from '../../protocol/messages.ts';
+import type { KvEvent, WorkerRegistration } from '../../../protocol/messages.ts';
 import type { WorkerView } from '../routing/router.ts';
 
 export interface WorkerEntry extends WorkerView {

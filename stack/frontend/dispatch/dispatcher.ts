@@ -2,7 +2,7 @@
 // New requests are ordered by the Scheduler; follow-up phases of requests already
 // admitted (decode after prefill, migrations) wait in a FIFO served before new work.
 
-import type { WorkerRole } from '../../protocol/messages.ts';
+import type { WorkerRole } from '../../../protocol/messages.ts';
 import type { WorkerEntry, WorkerRegistry } from '../discovery/worker-registry.ts';
 import type { Router, RoutingRequest } from '../routing/router.ts';
 import type { QueuedRequest, Scheduler } from '../scheduler/scheduler.ts';

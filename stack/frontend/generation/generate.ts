@@ -2,7 +2,7 @@
 // decode when the stack is disaggregated, and migration to another worker when a stream
 // breaks, re-sending the tokens generated so far so the client sees one unbroken stream.
 
-import type { GenerateChunk, GenerateRequest } from '../../protocol/messages.ts';
+import type { GenerateChunk, GenerateRequest } from '../../../protocol/messages.ts';
 import { DispatchError, type Dispatcher, type Phase, type Placement, type PlacementRequest } from '../dispatch/dispatcher.ts';
 import type { FrontendMetrics } from '../metrics.ts';
 import type { RoutingRequest } from '../routing/router.ts';

@@ -2,8 +2,8 @@
 // and follow its chunk stream until it ends, breaks, fails or the client goes away.
 
 import { JSONCodec } from 'nats';
-import type { ControlMessage, GenerateChunk, GenerateRequest } from '../../protocol/messages.ts';
-import { controlSubject, generateSubject } from '../../protocol/subjects.ts';
+import type { ControlMessage, GenerateChunk, GenerateRequest } from '../../../protocol/messages.ts';
+import { controlSubject, generateSubject } from '../../../protocol/subjects.ts';
 import type { WorkerRegistry } from '../discovery/worker-registry.ts';
 import type { ReplyMux } from './reply-mux.ts';
 import type { TurnPublisher } from './turn-publisher.ts';

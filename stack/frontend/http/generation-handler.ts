@@ -4,13 +4,13 @@
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { blockHashes } from '../../protocol/kv-blocks.ts';
-import { FORCE_ERROR_HEADER, QUEUE_MS_HEADER, WORKER_ID_HEADER } from '../../protocol/subjects.ts';
+import { blockHashes } from '../../../protocol/kv-blocks.ts';
+import { parseGenerationRequest, type Endpoint } from '../../../protocol/openai/request.ts';
+import { FORCE_ERROR_HEADER, QUEUE_MS_HEADER, REQUEST_ID_HEADER, WORKER_ID_HEADER } from '../../../protocol/headers.ts';
 import type { WorkerRegistry } from '../discovery/worker-registry.ts';
 import { CancelledError, generate, GenerationError, type GenerationDeps, type GenerationRequest, type GenerationResult } from '../generation/generate.ts';
 import type { RoutingRequest } from '../routing/router.ts';
 import { requestContext } from '../scheduler/request-context.ts';
-import { normalizeRequest, RequestValidationError, type ApiKind, type NormalizedRequest } from './openai-request.ts';
 import { fullBody, responseIdentity, streamChunk, usageChunk, type ResponseIdentity } from './openai-response.ts';
 import { sendError, sendJson } from './send.ts';
 
@@ -25,7 +25,7 @@ const DEFAULT_BLOCK_SIZE = 16;
 
 /** The client's x-request-id when it is well-formed and not already in flight, else a UUID. */
 function requestIdOf(req: IncomingMessage, active: ReadonlySet<string>): string {
-  const given = req.headers['x-request-id'];
+  const given = req.headers[REQUEST_ID_HEADER];
   return typeof given === 'string' && REQUEST_ID.test(given) && !active.has(given) ? given : randomUUID();
 }
 
@@ -50,20 +50,16 @@ function routingRequest(requestId: string, promptTokens: number[], blockSize: nu
 
 export async function handleGeneration(
   deps: HandlerDeps,
-  kind: ApiKind,
+  kind: Endpoint,
   req: IncomingMessage,
   res: ServerResponse,
   body: Record<string, unknown>,
 ): Promise<void> {
   const arrival = Date.now();
   const requestId = requestIdOf(req, deps.activeRequestIds);
-  let request: NormalizedRequest;
-  try {
-    request = normalizeRequest(kind, body);
-  } catch (err) {
-    if (err instanceof RequestValidationError) return sendError(res, 400, err.message);
-    throw err;
-  }
+  const parsed = parseGenerationRequest(kind, body);
+  if (!parsed.ok) return sendError(res, 400, parsed.message, parsed.param);
+  const request = parsed.params;
   if (!deps.registry.hasModel(request.model)) {
     const known = deps.registry.models();
     deps.metrics.requests.inc({ model: request.model, status: 'error' });
@@ -80,7 +76,7 @@ export async function handleGeneration(
     model: request.model,
     promptTokens: request.promptTokens,
     maxTokens: request.maxTokens,
-    seed: request.seed,
+    seed: request.seed ?? 0,
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     ...(request.ignoreEos === undefined ? {} : { ignoreEos: request.ignoreEos }),
     ...(forceError === undefined ? {} : { forceError }),

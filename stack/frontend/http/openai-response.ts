@@ -1,16 +1,16 @@
 // OpenAI/vLLM response shapes for completions and chat, streaming and not.
 
 import type { GenerationResult } from '../generation/generate.ts';
-import type { ApiKind } from './openai-request.ts';
+import type { Endpoint } from '../../../protocol/openai/request.ts';
 
 export interface ResponseIdentity {
-  kind: ApiKind;
+  kind: Endpoint;
   id: string;
   created: number;
   model: string;
 }
 
-export function responseIdentity(kind: ApiKind, requestId: string, model: string): ResponseIdentity {
+export function responseIdentity(kind: Endpoint, requestId: string, model: string): ResponseIdentity {
   return { kind, id: `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${requestId}`, created: Math.floor(Date.now() / 1000), model };
 }
 
@@ -70,18 +70,4 @@ export function usageChunk(who: ResponseIdentity, result: GenerationResult) {
     usage: usageBody(result.usage),
     nvext: nvext(result.workerId, result.prefillWorkerId),
   };
-}
-
-const ERROR_TYPES: Record<number, string> = {
-  400: 'BadRequestError',
-  404: 'NotFoundError',
-  413: 'PayloadTooLargeError',
-  429: 'RateLimitError',
-  502: 'BadGatewayError',
-  503: 'ServiceUnavailableError',
-};
-
-export function errorBody(status: number, message: string) {
-  const type = ERROR_TYPES[status] ?? (status >= 500 ? 'InternalServerError' : 'BadRequestError');
-  return { error: { message, type, param: null, code: status } };
 }

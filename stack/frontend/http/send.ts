@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { errorBody } from './openai-response.ts';
+import { errorBody } from '../../../protocol/openai/error-body.ts';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -7,10 +7,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, status: number, message: string): void {
+export function sendError(res: ServerResponse, status: number, message: string, param: string | null = null): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  sendJson(res, status, errorBody(status, message));
+  sendJson(res, status, errorBody(status, message, param));
 }

@@ -1,7 +1,7 @@
 // The seam between the dispatch loop and routing policies: the scheduler decides WHICH
 // request goes next, a Router decides WHERE it goes among the workers that have room.
 
-import type { WorkerRegistration } from '../../protocol/messages.ts';
+import type { WorkerRegistration } from '../../../protocol/messages.ts';
 
 export interface WorkerView {
   registration: WorkerRegistration;

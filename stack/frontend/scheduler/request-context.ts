@@ -4,15 +4,11 @@
 
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
+import { DEFAULT_CRITICALITY, PARENT_THREAD_IDS_HEADER, PROGRAM_ID_HEADER, THREAD_ID_HEADER, WORKLOAD_CONTEXT_HEADER } from '../../../protocol/headers.ts';
 import type { QueuedRequest, WorkloadContext } from './scheduler.ts';
 import { markedLine, waLog } from './wa-log.ts';
 
-export const WORKLOAD_CONTEXT_HEADER = 'x-workload-context';
-export const PROGRAM_ID_HEADER = 'x-program-id';
-export const THREAD_ID_HEADER = 'x-thread-id';
-export const PARENT_THREAD_IDS_HEADER = 'x-parent-thread-ids';
-
-export const DEFAULT_WORKLOAD: Readonly<WorkloadContext> = Object.freeze({ workloadId: 'default', criticality: 3 });
+export const DEFAULT_WORKLOAD: Readonly<WorkloadContext> = Object.freeze({ workloadId: 'default', criticality: DEFAULT_CRITICALITY });
 
 const workloadContextSchema = z.object({
   workload_id: z.string().min(1),

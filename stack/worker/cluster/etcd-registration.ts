@@ -3,7 +3,7 @@
 // lease (etcd restarted, network blip) is replaced with a fresh one.
 
 import { Etcd3, type Lease } from 'etcd3';
-import type { WorkerRegistration } from '../../protocol/messages.ts';
+import type { WorkerRegistration } from '../../../protocol/messages.ts';
 import type { Logger } from '../log.ts';
 
 export class EtcdRegistration {

@@ -1,8 +1,8 @@
 // Runtime check of GenerateRequest messages arriving over NATS: the type lives in
-// stack/protocol/messages.ts; a malformed message is answered with an error chunk.
+// protocol/messages.ts; a malformed message is answered with an error chunk.
 
 import { z } from 'zod';
-import type { GenerateRequest } from '../../protocol/messages.ts';
+import type { GenerateRequest } from '../../../protocol/messages.ts';
 
 const tokenIds = z.array(z.number().int().min(0));
 

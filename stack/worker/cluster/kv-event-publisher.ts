@@ -1,7 +1,7 @@
 // Collects the KV cache's stored/removed block hashes and publishes them as one KvEvent
 // per event-loop turn, so a busy engine step costs one NATS message, not one per block.
 
-import type { KvEvent } from '../../protocol/messages.ts';
+import type { KvEvent } from '../../../protocol/messages.ts';
 import type { KvCacheListener } from '../engine/kv-cache.ts';
 
 export class KvEventPublisher implements KvCacheListener {

@@ -4,8 +4,8 @@
 // least every heartbeatMs, so the frontend can tell a slow stream from a dead worker.
 
 import { connect, type Msg, type NatsConnection } from 'nats';
-import type { GenerateChunk, KvEvent } from '../../protocol/messages.ts';
-import { controlSubject, generateSubject, kvEventsSubject } from '../../protocol/subjects.ts';
+import type { GenerateChunk, KvEvent } from '../../../protocol/messages.ts';
+import { controlSubject, generateSubject, kvEventsSubject } from '../../../protocol/subjects.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { FinishReason } from '../engine/metrics.ts';
 import { RequestRejected, type EngineFailure, type SequenceSink, type Usage } from '../engine/sequence.ts';

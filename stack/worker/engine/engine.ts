@@ -2,8 +2,8 @@
 // fed from a bounded FIFO waiting queue, paged KV cache with prefix caching, and one
 // timer (or one setImmediate when speedup is 0) that advances the whole batch per step.
 
-import { blockHashes } from '../../protocol/kv-blocks.ts';
-import type { WorkerRole } from '../../protocol/messages.ts';
+import { blockHashes } from '../../../protocol/kv-blocks.ts';
+import type { WorkerRole } from '../../../protocol/messages.ts';
 import { Rng } from './hash.ts';
 import { KvCache, type KvAllocation, type KvCacheListener } from './kv-cache.ts';
 import { EngineMetrics, type FinishReason } from './metrics.ts';

@@ -1,5 +1,5 @@
 // Paged KV cache with prefix caching. Full prompt blocks are identified by their
-// chained hash (stack/protocol/kv-blocks.ts); a finished sequence's hashed blocks stay
+// chained hash (protocol/kv-blocks.ts); a finished sequence's hashed blocks stay
 // cached, unreferenced, until capacity is needed, then the least recently used go first.
 // Blocks for the partial tail and the generated tokens are private to their sequence.
 

@@ -2,7 +2,7 @@
 // id is what stack/protocol's tokenizer gives the word, so generated text tokenizes
 // back to the generated ids (multi-turn prompts then hit the prefix cache naturally).
 
-import { tokenize } from '../../protocol/tokenizer.ts';
+import { tokenize } from '../../../protocol/tokenizer.ts';
 
 export interface VocabToken {
   id: number;

@@ -1,10 +1,7 @@
-// OpenAI-style error bodies, the shape vLLM's server returns.
+// OpenAI-style error answers of the worker (body shape: protocol/openai/error-body.ts).
 
 import type { ServerResponse } from 'node:http';
-
-export function errorBody(status: number, message: string, type: string, param: string | null = null): string {
-  return JSON.stringify({ error: { message, type, param, code: status } });
-}
+import { errorBody, errorType } from '../../../protocol/openai/error-body.ts';
 
 export function sendJson(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
@@ -15,9 +12,9 @@ export function sendError(
   res: ServerResponse,
   status: number,
   message: string,
-  type: string,
   param: string | null = null,
   headers: Record<string, string> = {},
+  type = errorType(status),
 ): void {
-  sendJson(res, status, errorBody(status, message, type, param), headers);
+  sendJson(res, status, JSON.stringify(errorBody(status, message, param, type)), headers);
 }

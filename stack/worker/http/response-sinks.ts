@@ -3,12 +3,13 @@
 // tokens go out as separate SSE events in a single socket write.
 
 import type { ServerResponse } from 'node:http';
-import { WORKER_ID_HEADER } from '../../protocol/subjects.ts';
+import { WORKER_ID_HEADER } from '../../../protocol/headers.ts';
 import type { FinishReason } from '../engine/metrics.ts';
 import type { EngineFailure, SequenceSink, Usage } from '../engine/sequence.ts';
 import type { VocabToken } from '../engine/vocabulary.ts';
-import { errorBody, sendError, sendJson } from './openai-errors.ts';
-import type { Endpoint } from './openai-requests.ts';
+import { errorBody } from '../../../protocol/openai/error-body.ts';
+import { sendError, sendJson } from './openai-errors.ts';
+import type { Endpoint } from '../../../protocol/openai/request.ts';
 
 export interface ResponseContext {
   id: string;
@@ -24,10 +25,6 @@ function usageJson(u: Usage): string {
     `{"prompt_tokens":${u.promptTokens},"completion_tokens":${u.completionTokens},` +
     `"total_tokens":${u.promptTokens + u.completionTokens},"prompt_tokens_details":{"cached_tokens":${u.cachedTokens}}}`
   );
-}
-
-function failureType(status: number): string {
-  return status === 503 ? 'ServiceUnavailableError' : status >= 500 ? 'InternalServerError' : 'BadRequestError';
 }
 
 export class JsonResponseSink implements SequenceSink {
@@ -59,7 +56,7 @@ export class JsonResponseSink implements SequenceSink {
   }
 
   failed(f: EngineFailure): void {
-    sendError(this.res, f.status, f.message, failureType(f.status), null, { [WORKER_ID_HEADER]: this.ctx.workerId });
+    sendError(this.res, f.status, f.message, null, { [WORKER_ID_HEADER]: this.ctx.workerId });
   }
 }
 
@@ -112,6 +109,6 @@ export class SseResponseSink implements SequenceSink {
   }
 
   failed(f: EngineFailure): void {
-    this.res.end(`data: ${errorBody(f.status, f.message, failureType(f.status))}\n\ndata: [DONE]\n\n`);
+    this.res.end(`data: ${JSON.stringify(errorBody(f.status, f.message))}\n\ndata: [DONE]\n\n`);
   }
 }

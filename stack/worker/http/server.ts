@@ -4,11 +4,11 @@
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { FORCE_ERROR_HEADER, WORKER_ID_HEADER } from '../../protocol/subjects.ts';
+import { FORCE_ERROR_HEADER, WORKER_ID_HEADER } from '../../../protocol/headers.ts';
 import type { Engine } from '../engine/engine.ts';
 import { RequestRejected } from '../engine/sequence.ts';
 import { sendError, sendJson } from './openai-errors.ts';
-import { parseJob, type Endpoint } from './openai-requests.ts';
+import { parseGenerationRequest, type Endpoint } from '../../../protocol/openai/request.ts';
 import { JsonResponseSink, SseResponseSink, type ResponseContext } from './response-sinks.ts';
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -35,21 +35,21 @@ export function createWorkerServer(o: WorkerHttpOptions): Server {
     try {
       body = JSON.parse(raw);
     } catch (e) {
-      sendError(res, 400, `Request body is not valid JSON: ${(e as Error).message}`, 'BadRequestError', null, idHeader);
+      sendError(res, 400, `Request body is not valid JSON: ${(e as Error).message}`, null, idHeader);
       return;
     }
-    const parsed = parseJob(endpoint, body);
-    if (!parsed.ok) return sendError(res, 400, parsed.message, 'BadRequestError', parsed.param, idHeader);
-    const job = parsed.job;
+    const parsed = parseGenerationRequest(endpoint, body);
+    if (!parsed.ok) return sendError(res, 400, parsed.message, parsed.param, idHeader);
+    const job = parsed.params;
     if (job.model !== o.model) {
-      return sendError(res, 404, `The model \`${job.model}\` does not exist.`, 'NotFoundError', 'model', idHeader);
+      return sendError(res, 404, `The model \`${job.model}\` does not exist.`, 'model', idHeader);
     }
     const forced = req.headers[FORCE_ERROR_HEADER];
     let forceError: number | undefined;
     if (forced !== undefined) {
       forceError = Number(forced);
       if (!Number.isInteger(forceError) || forceError < 400 || forceError > 599) {
-        return sendError(res, 400, `${FORCE_ERROR_HEADER} must be an HTTP error status 400-599, got ${JSON.stringify(forced)}.`, 'BadRequestError', null, idHeader);
+        return sendError(res, 400, `${FORCE_ERROR_HEADER} must be an HTTP error status 400-599, got ${JSON.stringify(forced)}.`, null, idHeader);
       }
     }
 
@@ -75,7 +75,7 @@ export function createWorkerServer(o: WorkerHttpOptions): Server {
       );
     } catch (e) {
       if (!(e instanceof RequestRejected)) throw e;
-      return sendError(res, e.status, e.message, e.type, e.param, idHeader);
+      return sendError(res, e.status, e.message, e.param, idHeader, e.type);
     }
     if (sink instanceof SseResponseSink) sink.open();
     res.on('close', () => {
@@ -88,10 +88,10 @@ export function createWorkerServer(o: WorkerHttpOptions): Server {
     const endpoint: Endpoint | undefined =
       path === '/v1/completions' ? 'completion' : path === '/v1/chat/completions' ? 'chat' : undefined;
     if (endpoint !== undefined) {
-      if (req.method !== 'POST') return sendError(res, 405, `${path} accepts POST only.`, 'MethodNotAllowed', null, idHeader);
+      if (req.method !== 'POST') return sendError(res, 405, `${path} accepts POST only.`, null, idHeader);
       return readBody(req, res, (raw) => generate(endpoint, req, res, raw));
     }
-    if (req.method !== 'GET') return sendError(res, 405, `${path} accepts GET only.`, 'MethodNotAllowed', null, idHeader);
+    if (req.method !== 'GET') return sendError(res, 405, `${path} accepts GET only.`, null, idHeader);
     switch (path) {
       case '/health':
         return o.isReady()
@@ -105,7 +105,7 @@ export function createWorkerServer(o: WorkerHttpOptions): Server {
       case '/v1/models':
         return sendJson(res, 200, models, idHeader);
       default:
-        return sendError(res, 404, `No route ${req.method} ${path}.`, 'NotFoundError', null, idHeader);
+        return sendError(res, 404, `No route ${req.method} ${path}.`, null, idHeader);
     }
   });
 
@@ -117,7 +117,7 @@ export function createWorkerServer(o: WorkerHttpOptions): Server {
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
     req.on('end', () => {
-      if (size > MAX_BODY_BYTES) return sendError(res, 413, `Request body exceeds ${MAX_BODY_BYTES} bytes.`, 'BadRequestError', null, idHeader);
+      if (size > MAX_BODY_BYTES) return sendError(res, 413, `Request body exceeds ${MAX_BODY_BYTES} bytes.`, null, idHeader);
       then(Buffer.concat(chunks).toString('utf8'));
     });
   }
