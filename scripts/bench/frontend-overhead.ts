@@ -19,7 +19,7 @@ import { localProvider } from '../../fixtures/services/local-provider.ts';
 import { PortAllocator } from '../../fixtures/ports/port-allocator.ts';
 import { ManagedProcess } from '../../fixtures/process/managed-process.ts';
 import { BUILD_DIR } from '../../fixtures/state-dir.ts';
-import { buildStack } from '../build-stack.ts';
+import { buildStack } from '../../fixtures/build-stack.ts';
 import { childPid, processCpuMs } from './process-cpu.ts';
 
 const { values } = parseArgs({

@@ -13,7 +13,7 @@ import { measureOverhead } from '../../fixtures/genie/measure.ts';
 import type { OverheadAnalysis } from '../../fixtures/genie/overhead.ts';
 import { PortAllocator } from '../../fixtures/ports/port-allocator.ts';
 import { ManagedProcess } from '../../fixtures/process/managed-process.ts';
-import { buildStack } from '../build-stack.ts';
+import { buildStack } from '../../fixtures/build-stack.ts';
 
 const { values } = parseArgs({
   options: {

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ManagedProcess } from '../../fixtures/process/managed-process.ts';
 import { stackBundlePath } from '../../fixtures/state-dir.ts';
-import { buildStack } from '../build-stack.ts';
+import { buildStack } from '../../fixtures/build-stack.ts';
 import type { ArrivalProcess } from '../../workloads/arrival/processes.ts';
 import { replay } from '../../workloads/replay.ts';
 import type { Loop } from '../../workloads/send/runner.ts';

@@ -16,7 +16,7 @@ import { Pool } from 'undici';
 import { ManagedProcess } from '../../fixtures/process/managed-process.ts';
 import { Metrics } from '../../fixtures/prometheus/parse.ts';
 import { stackBundlePath } from '../../fixtures/state-dir.ts';
-import { buildStack } from '../build-stack.ts';
+import { buildStack } from '../../fixtures/build-stack.ts';
 
 const { values } = parseArgs({
   options: {

@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { routerModes } from './routing/create-router.ts';
 import { DEFAULT_LOCALITY_THRESHOLD_TOKENS } from './routing/locality.ts';
-import { schedulerPolicies, type SchedulerOptions } from './scheduler/create-scheduler.ts';
+import { schedulerPolicies } from './scheduler/create-scheduler.ts';
+import type { SchedulerOptions } from './scheduler/scheduler.ts';
 import { METRICS_NAMINGS } from './metrics.ts';
 
 export class UsageError extends Error {}

@@ -103,6 +103,16 @@ test.describe('.github/workflows/e2e.yml', { tag }, () => {
     expect(String(upload?.with?.path).split('\n').filter(Boolean)).toEqual(['allure-report', 'reports']);
   });
 
+  test('typecheck runs before the tests: in the plan job and in .ci/run', () => {
+    const plan = runs(loadWorkflow().jobs.plan).split('\n');
+    expect(plan.indexOf('npm run typecheck')).toBeGreaterThanOrEqual(0);
+    expect(plan.indexOf('npm run typecheck')).toBeLessThan(plan.findIndex((l) => l.includes('ci:matrix')));
+    const ciRun = readFileSync(join(REPO_ROOT, '.ci/run'), 'utf8').split('\n');
+    expect(ciRun.indexOf('npm run typecheck')).toBeGreaterThanOrEqual(0);
+    expect(ciRun.indexOf('npm run typecheck')).toBeLessThan(ciRun.indexOf('npm test'));
+    expect(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts.typecheck).toBe('tsc -p tsconfig.json');
+  });
+
   test('a typo in a key is caught by the schema', () => {
     const doc = parse(readFileSync(WORKFLOW, 'utf8')) as { jobs: { test: Record<string, unknown> } };
     doc.jobs.test['runs_on'] = doc.jobs.test['runs-on'];

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { allureCategories } from '../../reporters/allure/categories.ts';
-import { PHASES } from '../../reporters/allure/phase.ts';
+import { PHASES } from '../../fixtures/phase.ts';
 import { runInline, type AllureResultFile, type InlineRunResult } from './inline-run.ts';
 
-const PHASE_MODULE = fileURLToPath(new URL('../../reporters/allure/phase.ts', import.meta.url));
+const PHASE_MODULE = fileURLToPath(new URL('../../fixtures/phase.ts', import.meta.url));
 
 const scenario = (name: string, mode: string, m: Record<string, unknown>) => JSON.stringify({ scenario: name, mode, ...m });
 

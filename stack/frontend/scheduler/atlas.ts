@@ -2,7 +2,7 @@
 // critical path of its thread's ancestors, so a branch lagging behind its siblings runs
 // first and the program's makespan shrinks.
 
-import type { SchedulerOptions } from './create-scheduler.ts';
+import type { SchedulerOptions } from './scheduler.ts';
 import { MultiLevelQueueScheduler, multiLevelParams, type ServiceMeasure } from './multi-level-queue.ts';
 
 export const criticalPathService: ServiceMeasure = (table, request, nowMs, memo) =>

@@ -4,11 +4,8 @@
 import { createAtlasScheduler } from './atlas.ts';
 import { FcfsScheduler } from './fcfs.ts';
 import { createPlasScheduler } from './plas.ts';
-import type { Scheduler } from './scheduler.ts';
+import type { Scheduler, SchedulerOptions } from './scheduler.ts';
 import { createWorkloadAwareScheduler } from './workload-aware.ts';
-
-/** Policy tuning from repeated `--scheduler-option key=value` flags. */
-export type SchedulerOptions = Readonly<Record<string, string | number | boolean>>;
 
 export type SchedulerFactory = (opts: SchedulerOptions, log: (line: string) => void) => Scheduler;
 

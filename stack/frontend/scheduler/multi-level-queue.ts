@@ -14,11 +14,10 @@
 // earliest moment its oldest call could start starving, are known in advance.
 
 import { z } from 'zod';
-import type { SchedulerOptions } from './create-scheduler.ts';
 import { numberOption, parsePolicyOptions } from './policy-options.ts';
 import { IndexedHeap } from './indexed-heap.ts';
 import { type AttainedService, ProcessTable, threadOf } from './process-table.ts';
-import type { Completion, QueuedRequest, Scheduler } from './scheduler.ts';
+import type { Completion, QueuedRequest, Scheduler, SchedulerOptions } from './scheduler.ts';
 
 export const multiLevelOptionShape = {
   'quantum-ms': numberOption(50).pipe(z.number().positive()),

@@ -1,7 +1,7 @@
 // PLAS (program-level attained service): a call's priority is the total service its
 // program has received, so short programs are not stuck behind long ones.
 
-import type { SchedulerOptions } from './create-scheduler.ts';
+import type { SchedulerOptions } from './scheduler.ts';
 import { MultiLevelQueueScheduler, multiLevelParams, type ServiceMeasure } from './multi-level-queue.ts';
 
 export const programService: ServiceMeasure = (table, request, nowMs, memo) => table.programService(request.programId, nowMs, memo);

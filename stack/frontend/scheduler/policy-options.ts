@@ -3,7 +3,7 @@
 // names the policy and the option instead of silently running with a default.
 
 import { z } from 'zod';
-import type { SchedulerOptions } from './create-scheduler.ts';
+import type { SchedulerOptions } from './scheduler.ts';
 
 export function parsePolicyOptions<Shape extends z.ZodRawShape>(
   policy: string,

@@ -37,3 +37,6 @@ export interface Scheduler {
   /** JSON-serialisable state for GET /debug/scheduler. */
   snapshot(nowMs: number): Record<string, unknown>;
 }
+
+/** Policy tuning from repeated `--scheduler-option key=value` flags. */
+export type SchedulerOptions = Readonly<Record<string, string | number | boolean>>;

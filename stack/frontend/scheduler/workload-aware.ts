@@ -6,9 +6,8 @@
 // fairness between workloads whatever the overall load.
 
 import { z } from 'zod';
-import type { SchedulerOptions } from './create-scheduler.ts';
 import { numberOption, parsePolicyOptions } from './policy-options.ts';
-import type { Completion, QueuedRequest, Scheduler } from './scheduler.ts';
+import type { Completion, QueuedRequest, Scheduler, SchedulerOptions } from './scheduler.ts';
 import { waLog } from './wa-log.ts';
 import { WorkloadRegistry } from './workload-registry.ts';
 
