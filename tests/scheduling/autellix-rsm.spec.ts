@@ -90,10 +90,18 @@ async function finish(
 }
 
 const priorities = (samples: readonly RequestSample[]) => samples.map((s) => s.scheduling!.priority);
+const service = (s: RequestSample): number => s.scheduling!.serviceTimeMs!;
+
+/** Autellix's queue for an attained service: queue i holds service below quantum·2^i (frontend defaults: 50 ms, 8 queues). */
+function autellixLevel(serviceMs: number, quantumMs = 50, numQueues = 8): number {
+  let level = 0;
+  while (level < numQueues - 1 && serviceMs >= quantumMs * 2 ** level) level++;
+  return level;
+}
 
 for (const mode of rsmModes()) {
   const tags = { tag: [mode.tier, '@scheduling'] };
-  const engines = (m: RsmMode) => m.numEngines;
+  const engines = (m: RsmMode) => Array.from({ length: m.numEngines }, () => (m.speedup === undefined ? {} : { speedup: m.speedup }));
 
   test.describe(`Autellix RSM, ${mode.name} (${mode.numEngines} engines)`, () => {
     test('single-threaded chatbot (PLAS): process table registers the session and tracks its service', tags, async ({ launchStack }, testInfo) => {
@@ -117,10 +125,15 @@ for (const mode of rsmModes()) {
         serviceTimeMs: session.serviceMs,
         session: { totalCalls: session.completedCalls, activeThreads: Object.keys(session.threads).length },
       });
-      // A program's attained service only grows, so its sequential calls never rise in priority.
-      const levels = priorities(scheduled) as number[];
-      expect(levels[0]).toBe(0);
-      expect(levels).toEqual([...levels].sort((a, b) => a - b));
+      // PLAS: each call's queue is set by the service its program attained before it (calls are sequential).
+      let attained = 0;
+      const expected = scheduled.map((s) => {
+        const level = autellixLevel(attained);
+        attained += service(s);
+        return level;
+      });
+      expect(priorities(scheduled)).toEqual(expected);
+      expect(attained).toBe(session.serviceMs);
       expect(new Set(scheduled.map((s) => s.scheduling!.threadId))).toEqual(new Set(['main']));
     });
 
@@ -158,12 +171,14 @@ for (const mode of rsmModes()) {
         extra: { critical_path_ms: t['agg']!.criticalPathMs },
       });
       expect(scheduled.map((s) => s.scheduling!.threadId)).toEqual(['plan', ...research, 'agg']);
-      // Critical paths only lengthen down the DAG, so priority levels never fall along it.
-      const [planLevel, ...rest] = priorities(scheduled) as number[];
-      const aggLevel = rest.pop()!;
-      expect(planLevel).toBe(0);
-      for (const level of rest) expect(level).toBeGreaterThanOrEqual(planLevel!);
-      expect(aggLevel).toBeGreaterThanOrEqual(Math.max(...rest));
+      // ATLAS: a call's queue is set by the service along its thread's critical path when it arrived.
+      const planService = service(scheduled[0]!);
+      const branchService = Math.max(...scheduled.slice(1, -1).map(service));
+      expect(priorities(scheduled)).toEqual([
+        0,
+        ...research.map(() => autellixLevel(planService)),
+        autellixLevel(planService + branchService),
+      ]);
     });
 
     test('load balancing: concurrent sessions spread over the engines (balance ratio > 0.5)', tags, async ({ launchStack }, testInfo) => {

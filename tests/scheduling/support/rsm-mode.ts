@@ -8,6 +8,8 @@ export interface RsmMode {
   name: 'quick' | 'full';
   tier: '@e2e' | '@slow';
   numEngines: number;
+  /** Mock engine timing (1 = the mock's vLLM-like 10 ms per token); undefined keeps the profile's fast default. */
+  speedup?: number;
   chatTurns: number;
   researchBranches: number;
   /** Concurrent sessions per engine in the load-balancing scenario. */
@@ -49,6 +51,8 @@ export function rsmModes(env: NodeJS.ProcessEnv = process.env): RsmMode[] {
       name: 'full',
       tier: '@slow',
       numEngines: numEngines(env, 4),
+      // Real mock timings: calls last long enough for programs to sink through the queues.
+      speedup: 1,
       chatTurns: 10,
       researchBranches: 5,
       sessionsPerEngine: 3,
