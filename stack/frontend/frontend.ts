@@ -35,8 +35,9 @@ export async function startFrontend(config: FrontendConfig, log: Log): Promise<R
   const dispatcher: Dispatcher = new Dispatcher(registry, scheduler, router, config.maxQueue, (req, placement) => {
     const workerId = placement.worker.registration.id;
     metrics.workerRequests.inc({ worker_id: workerId });
+    metrics.routerDecisions.inc({ router_mode: router.mode, decision: placement.decision });
     log(
-      `dispatch request_id=${req.queued.requestId} worker_id=${workerId} phase=${placement.phase} router=${router.mode} reason="${placement.reason}" queue_ms=${placement.queueMs}`,
+      `dispatch request_id=${req.queued.requestId} worker_id=${workerId} phase=${placement.phase} router=${router.mode} decision=${placement.decision} reason="${placement.reason}" queue_ms=${placement.queueMs}`,
     );
   });
 

@@ -77,15 +77,19 @@ export class Histogram implements Metric {
 const LATENCY_BUCKETS_S = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 // Dashboards built for Dynamo read its names; `--metrics-naming dynamo` serves those.
+// Dynamo's frontend has no load-balancer counter; routerDecisions follows its naming rules
+// (`dynamo_frontend_` prefix, `_total` for counters:
+// lib/runtime/src/metrics/prometheus_names.rs@4415465e3e0d30b12163c3c3f15d49ed78b300a8).
 export const METRICS_NAMINGS = ['servewright', 'dynamo'] as const;
 export type MetricsNaming = (typeof METRICS_NAMINGS)[number];
 
-const NAMES: Record<MetricsNaming, Record<'requests' | 'migrations' | 'cancellations' | 'workerRequests' | 'ttft' | 'duration' | 'inflight' | 'queueDepth' | 'workers', string>> = {
+const NAMES: Record<MetricsNaming, Record<'requests' | 'migrations' | 'cancellations' | 'workerRequests' | 'routerDecisions' | 'ttft' | 'duration' | 'inflight' | 'queueDepth' | 'workers', string>> = {
   servewright: {
     requests: 'servewright_frontend_requests_total',
     migrations: 'servewright_frontend_migration_total',
     cancellations: 'servewright_frontend_cancellation_total',
     workerRequests: 'servewright_frontend_worker_requests_total',
+    routerDecisions: 'servewright_frontend_router_decisions_total',
     ttft: 'servewright_frontend_time_to_first_token_seconds',
     duration: 'servewright_frontend_request_duration_seconds',
     inflight: 'servewright_frontend_inflight_requests',
@@ -97,6 +101,7 @@ const NAMES: Record<MetricsNaming, Record<'requests' | 'migrations' | 'cancellat
     migrations: 'dynamo_frontend_model_migration_total',
     cancellations: 'dynamo_frontend_model_cancellation_total',
     workerRequests: 'dynamo_frontend_worker_requests_total',
+    routerDecisions: 'dynamo_frontend_router_decisions_total',
     ttft: 'dynamo_frontend_time_to_first_token_seconds',
     duration: 'dynamo_frontend_request_duration_seconds',
     inflight: 'dynamo_frontend_inflight_requests',
@@ -110,6 +115,8 @@ export class FrontendMetrics {
   readonly migrations: Counter;
   readonly cancellations: Counter;
   readonly workerRequests: Counter;
+  /** Load-balancer statistics: placements by router mode and kind of decision (locality hits among them). */
+  readonly routerDecisions: Counter;
   readonly ttft: Histogram;
   readonly duration: Histogram;
   private readonly all: Metric[];
@@ -120,6 +127,7 @@ export class FrontendMetrics {
     this.migrations = new Counter(names.migrations, 'Requests re-issued to another worker');
     this.cancellations = new Counter(names.cancellations, 'Requests cancelled by their client');
     this.workerRequests = new Counter(names.workerRequests, 'Dispatches per worker');
+    this.routerDecisions = new Counter(names.routerDecisions, 'Placements by router mode and decision');
     this.ttft = new Histogram(names.ttft, 'Arrival to first token', LATENCY_BUCKETS_S);
     this.duration = new Histogram(names.duration, 'Arrival to last byte', LATENCY_BUCKETS_S);
     this.all = [
@@ -130,6 +138,7 @@ export class FrontendMetrics {
       this.migrations,
       this.cancellations,
       this.workerRequests,
+      this.routerDecisions,
       this.ttft,
       this.duration,
     ];

@@ -194,7 +194,7 @@ test.describe('dispatch loop', () => {
     const released: string[] = [];
     const spy: Router = {
       mode: 'spy',
-      pick: (_r, candidates) => ({ workerId: candidates[0]!.registration.id, reason: 'first' }),
+      pick: (_r, candidates) => ({ workerId: candidates[0]!.registration.id, decision: 'round_robin', reason: 'first' }),
       completed: (r, workerId) => released.push(`${r.requestId}@${workerId}`),
     };
     const { dispatcher, request } = setup([['w1', 'agg', 1]], spy);

@@ -28,16 +28,16 @@ test.describe('locality router', () => {
   test('prompts up to the threshold go to the least-loaded worker', tags, () => {
     const router = new LocalityRouter(2048);
     const workers = [worker('a', 2), worker('b', 0), worker('c', 1)];
-    expect(router.pick(request(2048, 'p'), workers).workerId).toBe('b');
+    expect(router.pick(request(2048, 'p'), workers)).toMatchObject({ workerId: 'b', decision: 'locality_short_prompt' });
     expect(router.pick(request(10, 'p'), [worker('a', 2), worker('b', 3), worker('c', 1)]).workerId).toBe('c');
   });
 
   test('long prompts of a program stick to the worker that holds its cache', tags, () => {
     const router = new LocalityRouter(2048);
     const first = router.pick(request(2049, 'p'), [worker('a', 1), worker('b', 0)]);
-    expect(first.workerId).toBe('b');
+    expect(first).toMatchObject({ workerId: 'b', decision: 'locality_new_holder' });
     const again = router.pick(request(3000, 'p'), [worker('a', 0), worker('b', 3)]);
-    expect(again).toEqual({ workerId: 'b', reason: 'locality: cache holder of program p' });
+    expect(again).toEqual({ workerId: 'b', decision: 'locality_hit', reason: 'locality: cache holder of program p' });
     expect(router.pick(request(3000, 'other'), [worker('a', 0), worker('b', 3)]).workerId).toBe('a');
   });
 
@@ -45,7 +45,7 @@ test.describe('locality router', () => {
     const router = new LocalityRouter(100);
     router.pick(request(200, 'p'), [worker('a', 0)]);
     const spill = router.pick(request(200, 'p'), [worker('b', 0), worker('c', 1)]);
-    expect(spill.workerId).toBe('b');
+    expect(spill).toMatchObject({ workerId: 'b', decision: 'locality_holder_full' });
     expect(spill.reason).toMatch(/^locality: cache holder a full; least-loaded/);
     expect(router.pick(request(200, 'p'), [worker('a', 2), worker('b', 0)]).workerId).toBe('a');
   });
@@ -53,7 +53,7 @@ test.describe('locality router', () => {
   test('long prompts without a program id have no holder and balance by load', tags, () => {
     const router = new LocalityRouter(100);
     router.pick(request(200), [worker('a', 0)]);
-    expect(router.pick(request(200), [worker('a', 1), worker('b', 0)]).workerId).toBe('b');
+    expect(router.pick(request(200), [worker('a', 1), worker('b', 0)])).toMatchObject({ workerId: 'b', decision: 'locality_no_program' });
   });
 
   test('--locality-threshold-tokens reaches the router (default 2048)', tags, () => {

@@ -7,6 +7,7 @@ import { expect, test } from '@playwright/test';
 import { criticalPathService } from '../../stack/frontend/scheduler/atlas.ts';
 import { type MultiLevelParams, MultiLevelQueueScheduler, type ServiceMeasure } from '../../stack/frontend/scheduler/multi-level-queue.ts';
 import { programService } from '../../stack/frontend/scheduler/plas.ts';
+import { DEFAULT_MAX_PROGRAMS } from '../../stack/frontend/scheduler/process-table.ts';
 import type { QueuedRequest } from '../../stack/frontend/scheduler/scheduler.ts';
 import { seededRandom } from '../../workloads/arrival/random.ts';
 import { EagerMultiLevelQueue, type EagerState } from './support/eager-multi-level-queue.ts';
@@ -94,7 +95,7 @@ const measures: Record<string, ServiceMeasure> = { plas: programService, atlas: 
 for (const [policy, measure] of Object.entries(measures)) {
   test(`${policy}: re-deriving only what changed orders calls as re-ranking everything does`, tags, () => {
     for (let seed = 1; seed <= 60; seed++) {
-      const params = { quantumMs: 10, numQueues: 1 + (seed % 6), starvationBeta: [0, 0.5, 1, 2, 4][seed % 5]! };
+      const params = { quantumMs: 10, numQueues: 1 + (seed % 6), starvationBeta: [0, 0.5, 1, 2, 4][seed % 5]!, maxPrograms: DEFAULT_MAX_PROGRAMS };
       const { lazy, eager } = replay(seed, measure, params);
       expect(lazy, `seed ${seed}, ${JSON.stringify(params)}`).toEqual(eager);
     }

@@ -90,7 +90,7 @@ test.describe('PLAS', () => {
       size: 1,
       dispatched: 2,
       completed: 2,
-      params: { quantumMs: 10, numQueues: 8, starvationBeta: 4 },
+      params: { quantumMs: 10, numQueues: 8, starvationBeta: 4, maxPrograms: 10_000 },
       programs: { chat: { serviceMs: 50, completedCalls: 2, queued: 1, running: 0 } },
       queued: [{ requestId: 'chat-3', programId: 'chat', serviceMs: 50, level: 3, waitedMs: 10 }],
     });
@@ -105,8 +105,58 @@ test.describe('PLAS', () => {
     expect(s.snapshot(1)).toMatchObject({ programs: { p: { queued: 0, running: 0 } } });
   });
 
+  test('the request ledger records the level each call left from, its wait, worker, service and thread', tags, () => {
+    const s = createPlasScheduler({ 'quantum-ms': 10 });
+    serve(s, queued('chat-1', { programId: 'chat', arrivalMs: 0 }), 0, 30);
+    s.enqueue(queued('chat-2', { programId: 'chat', arrivalMs: 30 }), 30);
+    s.enqueue(queued('solo', { arrivalMs: 31 }), 31);
+    const second = s.next(40)!;
+    s.dispatched(second, 'w1', 45);
+    s.completed(second, { serviceMs: 12, completionTokens: 7, ok: true }, 57);
+    const third = s.next(57)!;
+    expect([second.requestId, third.requestId]).toEqual(['solo', 'chat-2']);
+    s.dispatched(third, 'w2', 60);
+    const { requests } = s.snapshot(61) as { requests: unknown[] };
+    expect(requests).toEqual([
+      { requestId: 'chat-1', programId: 'chat', threadId: 'main', priority: 0, promoted: false, workerId: 'w0', waitingMs: 0, serviceMs: 30, completionTokens: 16, ok: true },
+      { requestId: 'solo', programId: null, threadId: null, priority: 0, promoted: false, workerId: 'w1', waitingMs: 14, serviceMs: 12, completionTokens: 7, ok: true },
+      // Still running: 30 ms of program service put it in queue 2 (20 ≤ 30 < 40).
+      { requestId: 'chat-2', programId: 'chat', threadId: 'main', priority: 2, promoted: false, workerId: 'w2', waitingMs: 30, serviceMs: null, completionTokens: null, ok: null },
+    ]);
+  });
+
+  test('the ledger reports a promoted call as dispatched from queue 0, and FCFS reports no priority', tags, () => {
+    const s = createPlasScheduler({ 'quantum-ms': 10, 'starvation-beta': 1 });
+    serve(s, queued('long-1', { programId: 'long' }), 0, 100);
+    s.enqueue(queued('long-2', { programId: 'long', arrivalMs: 100 }), 100);
+    s.enqueue(queued('short-1', { programId: 'short', arrivalMs: 150 }), 150);
+    expect(s.next(200)!.requestId).toBe('long-2');
+    const { requests } = s.snapshot(200) as { requests: { requestId: string; priority: number; promoted: boolean }[] };
+    expect(requests.at(-1)).toMatchObject({ requestId: 'long-2', priority: 0, promoted: true });
+
+    const fcfs = createScheduler('fcfs', {}, noLog);
+    serve(fcfs, queued('f-1', { programId: 'p', threadId: 't' }), 0, 5);
+    expect((fcfs.snapshot(5) as { requests: unknown[] }).requests).toEqual([
+      { requestId: 'f-1', programId: 'p', threadId: 't', priority: null, promoted: false, workerId: 'w0', waitingMs: 0, serviceMs: 5, completionTokens: 16, ok: true },
+    ]);
+  });
+
+  test('past max-programs the least recently active idle program is ended, a busy one never', tags, () => {
+    const s = createPlasScheduler({ 'quantum-ms': 10, 'max-programs': 2 });
+    s.enqueue(queued('busy-1', { programId: 'busy' }), 0);
+    s.dispatched(s.next(0)!, 'w0', 0);
+    serve(s, queued('old-1', { programId: 'old' }), 1, 50);
+    serve(s, queued('new-1', { programId: 'new' }), 60, 5);
+    const snap = s.snapshot(70) as { programs: Record<string, unknown>; evictedPrograms: number };
+    expect(Object.keys(snap.programs)).toEqual(['busy', 'new']);
+    expect(snap.evictedPrograms).toBe(1);
+    // The ended session starts over: no attained service, so its next call is in queue 0.
+    s.enqueue(queued('old-2', { programId: 'old' }), 80);
+    expect(s.snapshot(80)).toMatchObject({ queued: [{ requestId: 'old-2', serviceMs: 0, level: 0 }] });
+  });
+
   test('bad options stop the frontend with the policy and option named', tags, () => {
-    expect(() => createPlasScheduler({ quantum: 5 })).toThrow(/--scheduler plas: unknown option\(s\) quantum \(known: quantum-ms, num-queues, starvation-beta\)/);
+    expect(() => createPlasScheduler({ quantum: 5 })).toThrow(/--scheduler plas: unknown option\(s\) quantum \(known: quantum-ms, num-queues, starvation-beta, max-programs\)/);
     expect(() => createAtlasScheduler({ 'num-queues': 0 })).toThrow(/--scheduler atlas: option num-queues/);
     expect(() => createPlasScheduler({ 'quantum-ms': 'abc' })).toThrow(/option quantum-ms/);
   });

@@ -4,7 +4,7 @@
 
 import type { WorkerRole } from '../../../protocol/messages.ts';
 import type { WorkerEntry, WorkerRegistry } from '../discovery/worker-registry.ts';
-import type { Router, RoutingRequest } from '../routing/router.ts';
+import type { DecisionKind, Router, RoutingRequest } from '../routing/router.ts';
 import type { QueuedRequest, Scheduler } from '../scheduler/scheduler.ts';
 
 /** `entry`: prefill if the model has prefill workers, else the whole request. */
@@ -14,6 +14,7 @@ export type PlacedPhase = 'prefill' | 'full' | 'decode';
 export interface Placement {
   worker: WorkerEntry;
   phase: PlacedPhase;
+  decision: DecisionKind;
   reason: string;
   queueMs: number;
 }
@@ -153,7 +154,7 @@ export class Dispatcher {
     this.inFlight++;
     const now = Date.now();
     if (w.phase === 'entry') this.scheduler.dispatched(w.queued, worker.registration.id, now);
-    const placement: Placement = { worker, phase, reason: decision.reason, queueMs: now - w.since };
+    const placement: Placement = { worker, phase, decision: decision.decision, reason: decision.reason, queueMs: now - w.since };
     this.onDispatch(w, placement);
     w.resolve(placement);
     return true;

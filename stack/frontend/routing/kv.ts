@@ -27,6 +27,6 @@ export class KvRouter implements Router {
       }
     }
     const { workerId, reason } = this.tieBreak.pick(request, tied);
-    return { workerId, reason: `kv overlap_blocks=${best}/${request.blockHashes.length} then ${reason}` };
+    return { workerId, decision: best > 0 ? 'kv_overlap' : 'kv_no_overlap', reason: `kv overlap_blocks=${best}/${request.blockHashes.length} then ${reason}` };
   }
 }

@@ -17,6 +17,6 @@ export class LeastLoadedRouter implements Router {
   pick(request: RoutingRequest, candidates: readonly WorkerView[]): RouteDecision {
     const least = leastLoaded(candidates);
     const { workerId } = this.tieBreak.pick(request, least);
-    return { workerId, reason: `least-loaded in_flight=${least[0]!.inFlight}` };
+    return { workerId, decision: 'least_loaded', reason: `least-loaded in_flight=${least[0]!.inFlight}` };
   }
 }

@@ -6,7 +6,7 @@
 
 import { evictIdle, touch } from '../scheduler/idle-eviction.ts';
 import { LeastLoadedRouter } from './least-loaded.ts';
-import type { RouteDecision, Router, RoutingRequest, WorkerView } from './router.ts';
+import type { DecisionKind, RouteDecision, Router, RoutingRequest, WorkerView } from './router.ts';
 
 export const DEFAULT_LOCALITY_THRESHOLD_TOKENS = 2048;
 
@@ -23,15 +23,17 @@ export class LocalityRouter implements Router {
 
   pick(request: RoutingRequest, candidates: readonly WorkerView[]): RouteDecision {
     const tokens = request.promptTokens.length;
-    if (tokens <= this.thresholdTokens || request.programId === undefined) {
-      return this.fallback(request, candidates, tokens <= this.thresholdTokens ? 'short prompt' : 'long prompt without program id');
-    }
+    if (tokens <= this.thresholdTokens) return this.fallback(request, candidates, 'locality_short_prompt', 'short prompt');
+    if (request.programId === undefined) return this.fallback(request, candidates, 'locality_no_program', 'long prompt without program id');
     const holder = this.holders.get(request.programId);
     if (holder !== undefined && candidates.some((c) => c.registration.id === holder)) {
       touch(this.holders, request.programId, holder);
-      return { workerId: holder, reason: `locality: cache holder of program ${request.programId}` };
+      return { workerId: holder, decision: 'locality_hit', reason: `locality: cache holder of program ${request.programId}` };
     }
-    const decision = this.fallback(request, candidates, holder === undefined ? 'long prompt, no cache holder yet' : `cache holder ${holder} full`);
+    const decision =
+      holder === undefined
+        ? this.fallback(request, candidates, 'locality_new_holder', 'long prompt, no cache holder yet')
+        : this.fallback(request, candidates, 'locality_holder_full', `cache holder ${holder} full`);
     if (holder === undefined) {
       touch(this.holders, request.programId, decision.workerId);
       evictIdle(this.holders, this.maxPrograms, () => true);
@@ -39,8 +41,8 @@ export class LocalityRouter implements Router {
     return decision;
   }
 
-  private fallback(request: RoutingRequest, candidates: readonly WorkerView[], why: string): RouteDecision {
+  private fallback(request: RoutingRequest, candidates: readonly WorkerView[], kind: DecisionKind, why: string): RouteDecision {
     const decision = this.leastLoaded.pick(request, candidates);
-    return { workerId: decision.workerId, reason: `locality: ${why}; ${decision.reason}` };
+    return { workerId: decision.workerId, decision: kind, reason: `locality: ${why}; ${decision.reason}` };
   }
 }

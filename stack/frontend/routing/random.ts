@@ -7,6 +7,6 @@ export class RandomRouter implements Router {
 
   pick(_request: RoutingRequest, candidates: readonly WorkerView[]): RouteDecision {
     const pick = candidates[Math.floor(this.random() * candidates.length)] ?? candidates[0]!;
-    return { workerId: pick.registration.id, reason: 'random' };
+    return { workerId: pick.registration.id, decision: 'random', reason: 'random' };
   }
 }

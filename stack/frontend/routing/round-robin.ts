@@ -17,6 +17,6 @@ export class RoundRobinRouter implements Router {
     }
     const pick = (chosen ?? lowest)!;
     this.lastId = pick.registration.id;
-    return { workerId: pick.registration.id, reason: 'round-robin' };
+    return { workerId: pick.registration.id, decision: 'round_robin', reason: 'round-robin' };
   }
 }

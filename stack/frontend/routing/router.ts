@@ -18,8 +18,28 @@ export interface RoutingRequest {
   programId?: string;
 }
 
+/**
+ * What kind of choice a router made: the `decision` label of the frontend's
+ * router_decisions_total counter, so its values are a small fixed set.
+ */
+export type DecisionKind =
+  | 'round_robin'
+  | 'random'
+  | 'least_loaded'
+  | 'kv_overlap'
+  | 'kv_no_overlap'
+  /** Locality: a long prompt went back to its program's cache holder. */
+  | 'locality_hit'
+  /** Locality: a long prompt's program had no holder yet; the worker picked becomes it. */
+  | 'locality_new_holder'
+  /** Locality: the holder was full, so the long prompt went elsewhere. */
+  | 'locality_holder_full'
+  | 'locality_short_prompt'
+  | 'locality_no_program';
+
 export interface RouteDecision {
   workerId: string;
+  decision: DecisionKind;
   /** Why, for the routing log line and /debug output. */
   reason: string;
 }

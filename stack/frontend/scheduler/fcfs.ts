@@ -1,11 +1,13 @@
 // First come, first served: a Map keeps insertion order, so the oldest request is its
 // first key and a withdrawn request is an O(1) delete.
 
+import { RequestLedger } from './request-ledger.ts';
 import type { Completion, QueuedRequest, Scheduler } from './scheduler.ts';
 
 export class FcfsScheduler implements Scheduler {
   readonly policy = 'fcfs';
   private readonly queue = new Map<string, QueuedRequest>();
+  private readonly ledger = new RequestLedger();
   private dispatchedCount = 0;
   private completedCount = 0;
 
@@ -21,6 +23,8 @@ export class FcfsScheduler implements Scheduler {
     const first = this.queue.values().next();
     if (first.done) return undefined;
     this.queue.delete(first.value.requestId);
+    // Arrival order is the only order: no priority levels to report.
+    this.ledger.handedOut(first.value, null);
     return first.value;
   }
 
@@ -28,12 +32,14 @@ export class FcfsScheduler implements Scheduler {
     return this.queue.delete(requestId);
   }
 
-  dispatched(): void {
+  dispatched(request: QueuedRequest, workerId: string, nowMs: number): void {
     this.dispatchedCount++;
+    this.ledger.dispatched(request, workerId, nowMs);
   }
 
-  completed(_request: QueuedRequest, _completion: Completion): void {
+  completed(request: QueuedRequest, completion: Completion): void {
     this.completedCount++;
+    this.ledger.completed(request, completion);
   }
 
   snapshot(nowMs: number): Record<string, unknown> {
@@ -44,6 +50,7 @@ export class FcfsScheduler implements Scheduler {
       oldestWaitMs: oldest.done ? 0 : nowMs - oldest.value.arrivalMs,
       dispatched: this.dispatchedCount,
       completed: this.completedCount,
+      requests: this.ledger.snapshot(),
     };
   }
 }

@@ -8,10 +8,15 @@ export function touch<K, V>(map: Map<K, V>, key: K, value: V): void {
   map.set(key, value);
 }
 
-export function evictIdle<K, V>(map: Map<K, V>, capacity: number, isIdle: (value: V) => boolean): void {
-  if (map.size <= capacity) return;
+/** Drops least recently used idle records until `map` is back to `capacity`; returns how many went. */
+export function evictIdle<K, V>(map: Map<K, V>, capacity: number, isIdle: (value: V) => boolean): number {
+  let evicted = 0;
   for (const [key, value] of map) {
-    if (map.size <= capacity) return;
-    if (isIdle(value)) map.delete(key);
+    if (map.size <= capacity) break;
+    if (isIdle(value)) {
+      map.delete(key);
+      evicted++;
+    }
   }
+  return evicted;
 }

@@ -16,7 +16,8 @@
 import { z } from 'zod';
 import { numberOption, parsePolicyOptions } from './policy-options.ts';
 import { IndexedHeap } from './indexed-heap.ts';
-import { type AttainedService, ProcessTable, threadOf } from './process-table.ts';
+import { type AttainedService, DEFAULT_MAX_PROGRAMS, ProcessTable, threadOf } from './process-table.ts';
+import { RequestLedger } from './request-ledger.ts';
 import type { Completion, QueuedRequest, Scheduler, SchedulerOptions } from './scheduler.ts';
 
 export const multiLevelOptionShape = {
@@ -24,17 +25,25 @@ export const multiLevelOptionShape = {
   'num-queues': numberOption(8).pipe(z.number().int().min(1).max(64)),
   /** 0 turns anti-starvation off. */
   'starvation-beta': numberOption(4).pipe(z.number().min(0)),
+  /** Programs the process table keeps; past it the least recently active idle program is ended. */
+  'max-programs': numberOption(DEFAULT_MAX_PROGRAMS).pipe(z.number().int().min(1)),
 };
 
 export interface MultiLevelParams {
   quantumMs: number;
   numQueues: number;
   starvationBeta: number;
+  maxPrograms: number;
 }
 
 export function multiLevelParams(policy: string, opts: SchedulerOptions): MultiLevelParams {
   const parsed = parsePolicyOptions(policy, multiLevelOptionShape, opts);
-  return { quantumMs: parsed['quantum-ms'], numQueues: parsed['num-queues'], starvationBeta: parsed['starvation-beta'] };
+  return {
+    quantumMs: parsed['quantum-ms'],
+    numQueues: parsed['num-queues'],
+    starvationBeta: parsed['starvation-beta'],
+    maxPrograms: parsed['max-programs'],
+  };
 }
 
 /** A call's attained service, as the policy defines it. */
@@ -75,7 +84,8 @@ interface Unit {
 const NO_PROGRAM = '\u0000no-program';
 
 export class MultiLevelQueueScheduler implements Scheduler {
-  readonly table = new ProcessTable();
+  readonly table: ProcessTable;
+  private readonly ledger = new RequestLedger();
   private readonly queue = new Map<string, Entry>();
   private readonly units = new Map<string, Unit>();
   private readonly unitsOfProgram = new Map<string, Set<Unit>>();
@@ -95,6 +105,7 @@ export class MultiLevelQueueScheduler implements Scheduler {
     private readonly params: MultiLevelParams,
     private readonly measure: ServiceMeasure,
   ) {
+    this.table = new ProcessTable(params.maxPrograms);
     this.levels = Array.from({ length: params.numQueues }, () => new IndexedHeap('levelSlot', (a: Unit, b: Unit) => a.headSeq < b.headSeq));
     this.ceilings = Array.from({ length: params.numQueues }, (_, level) => params.quantumMs * 2 ** level);
   }
@@ -134,6 +145,7 @@ export class MultiLevelQueueScheduler implements Scheduler {
       if (!unit) continue;
       const entry = unit.entries.values().next().value!;
       this.take(entry);
+      this.ledger.handedOut(entry.request, entry.level, entry.promoted);
       return entry.request;
     }
     return undefined;
@@ -146,14 +158,16 @@ export class MultiLevelQueueScheduler implements Scheduler {
     return true;
   }
 
-  dispatched(request: QueuedRequest, _workerId: string, nowMs: number): void {
+  dispatched(request: QueuedRequest, workerId: string, nowMs: number): void {
     this.dispatchedCount++;
+    this.ledger.dispatched(request, workerId, nowMs);
     this.table.started(request, nowMs);
     this.programChanged(request.programId);
   }
 
   completed(request: QueuedRequest, completion: Completion, _nowMs: number): void {
     this.completedCount++;
+    this.ledger.completed(request, completion);
     this.table.finished(request, completion.serviceMs);
     this.programChanged(request.programId);
   }
@@ -189,6 +203,8 @@ export class MultiLevelQueueScheduler implements Scheduler {
       dispatched: this.dispatchedCount,
       completed: this.completedCount,
       programs: this.table.snapshot(nowMs),
+      evictedPrograms: this.table.evictedCount,
+      requests: this.ledger.snapshot(),
     };
   }
 

@@ -34,12 +34,17 @@ export interface AttainedService {
 
 const IDLE: Readonly<AttainedService> = Object.freeze({ serviceMs: 0, growthPerMs: 0 });
 
+export const DEFAULT_MAX_PROGRAMS = 10_000;
+
 export const threadOf = (request: QueuedRequest): string => request.threadId ?? MAIN_THREAD;
 
 export class ProcessTable {
   private readonly programs = new Map<string, ProgramRecord>();
 
-  constructor(private readonly maxPrograms = 10_000) {}
+  /** Idle programs dropped to keep the table within `maxPrograms`: their sessions ended. */
+  evictedCount = 0;
+
+  constructor(private readonly maxPrograms = DEFAULT_MAX_PROGRAMS) {}
 
   get programCount(): number {
     return this.programs.size;
@@ -66,7 +71,7 @@ export class ProcessTable {
     for (const parent of request.parentThreadIds ?? []) if (parent !== threadId) thread.parents.add(parent);
     thread.calls++;
     program.queued++;
-    evictIdle(this.programs, this.maxPrograms, (p) => p.queued === 0 && p.running.size === 0);
+    this.evictedCount += evictIdle(this.programs, this.maxPrograms, (p) => p.queued === 0 && p.running.size === 0);
     return thread.parents.size !== parentsBefore;
   }
 

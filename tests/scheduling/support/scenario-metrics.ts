@@ -1,22 +1,43 @@
-// The `scenario-metrics` attachment (shape in docs/architecture.md) from what a scenario
-// observed per request, so the reporters can aggregate scheduling scenarios.
+// The `scenario-metrics` attachment (shape in docs/architecture.md, schema in
+// reporters/markdown/attachments.ts) from what a scenario observed per request, so the
+// reporters can aggregate scheduling scenarios.
 
 import type { TestInfo } from '@playwright/test';
 import type { CompletionResponse } from '../../../fixtures/index.ts';
+import type { RequestLine, ScenarioMetrics, SystemStatistics } from '../../../reporters/markdown/attachments.ts';
+import { requestReport, requestReportName } from './request-report.ts';
 
-export interface RequestSample {
-  latencyMs: number;
-  tokens: number;
-  workerId: string | undefined;
-  promptTokens?: number;
-  cachedTokens?: number;
+/** What the frontend's scheduler recorded for a request (its /debug/scheduler ledger). */
+export interface SchedulingRecord {
+  priority: number | null;
+  serviceTimeMs: number | null;
+  waitingTimeMs: number | null;
+  threadId: string | null;
 }
 
-export function sampleOf(res: CompletionResponse): RequestSample {
+export interface RequestSample {
+  /** The x-request-id the spec sent, when it sent one. */
+  requestId?: string;
+  latencyMs: number;
+  tokens: number;
+  workerId: string;
+  promptTokens: number;
+  cachedTokens: number;
+  scheduling?: SchedulingRecord;
+}
+
+/** A response's sample; a response that names no engine is an error, never an `unknown` engine. */
+export function sampleOf(res: CompletionResponse, requestId?: string): RequestSample {
   const usage = res.body.usage as
     | { completion_tokens?: number; prompt_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } }
     | undefined;
+  if (res.workerId === undefined) {
+    throw new Error(
+      `response ${requestId ?? String(res.body.id)} names no engine: neither nvext.worker_id nor the x-servewright-worker-id header`,
+    );
+  }
   return {
+    ...(requestId === undefined ? {} : { requestId }),
     latencyMs: res.durationMs,
     tokens: usage?.completion_tokens ?? 0,
     workerId: res.workerId,
@@ -27,17 +48,29 @@ export function sampleOf(res: CompletionResponse): RequestSample {
 
 export function engineDistribution(samples: readonly RequestSample[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const s of samples) {
-    const id = s.workerId ?? 'unknown';
-    counts[id] = (counts[id] ?? 0) + 1;
-  }
+  for (const s of samples) counts[s.workerId] = (counts[s.workerId] ?? 0) + 1;
   return counts;
 }
 
 /** Requests that reused cached prefix blocks, over all requests (the seed's locality hit rate). */
 export function cacheStats(samples: readonly RequestSample[]): { hits: number; lookups: number; hitRate: number } {
-  const hits = samples.filter((s) => (s.cachedTokens ?? 0) > 0).length;
+  const hits = samples.filter((s) => s.cachedTokens > 0).length;
   return { hits, lookups: samples.length, hitRate: samples.length === 0 ? 0 : hits / samples.length };
+}
+
+/** Per-request lines, present only when every sample carries the scheduler's record. */
+function perRequest(samples: readonly RequestSample[]): RequestLine[] | undefined {
+  if (samples.length === 0 || !samples.every((s) => s.scheduling && s.requestId)) return undefined;
+  return samples.map((s) => ({
+    requestId: s.requestId!,
+    latencyMs: s.latencyMs,
+    tokens: s.tokens,
+    engine: s.workerId,
+    priority: s.scheduling!.priority,
+    serviceTimeMs: s.scheduling!.serviceTimeMs,
+    waitingTimeMs: s.scheduling!.waitingTimeMs,
+    threadId: s.scheduling!.threadId,
+  }));
 }
 
 export interface ScenarioExtras {
@@ -45,18 +78,16 @@ export interface ScenarioExtras {
   totalDurationMs: number;
   cache?: { hits: number; lookups: number; hitRate: number };
   serviceTimeMs?: number;
+  session?: { totalCalls: number; activeThreads: number };
+  system?: SystemStatistics;
   extra?: Record<string, unknown>;
 }
 
-export async function attachScenarioMetrics(
-  testInfo: TestInfo,
-  scenario: string,
-  samples: readonly RequestSample[],
-  extras: ScenarioExtras,
-): Promise<void> {
+export function scenarioMetrics(scenario: string, samples: readonly RequestSample[], extras: ScenarioExtras): ScenarioMetrics {
   const latencies = samples.map((s) => s.latencyMs).sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] ?? 0;
-  const metrics = {
+  const lines = perRequest(samples);
+  return {
     scenario,
     ...(extras.mode === undefined ? {} : { mode: extras.mode }),
     totalDurationMs: extras.totalDurationMs,
@@ -71,7 +102,21 @@ export async function attachScenarioMetrics(
     engineDistribution: engineDistribution(samples),
     ...(extras.cache === undefined ? {} : { cache: extras.cache }),
     ...(extras.serviceTimeMs === undefined ? {} : { serviceTimeMs: extras.serviceTimeMs }),
+    ...(lines === undefined ? {} : { perRequest: lines }),
+    ...(extras.session === undefined ? {} : { session: extras.session }),
+    ...(extras.system === undefined ? {} : { system: extras.system }),
     ...(extras.extra === undefined ? {} : { extra: extras.extra }),
   };
+}
+
+export async function attachScenarioMetrics(
+  testInfo: TestInfo,
+  scenario: string,
+  samples: readonly RequestSample[],
+  extras: ScenarioExtras,
+): Promise<ScenarioMetrics> {
+  const metrics = scenarioMetrics(scenario, samples, extras);
   await testInfo.attach('scenario-metrics', { body: JSON.stringify(metrics, null, 2), contentType: 'application/json' });
+  if (metrics.perRequest) await testInfo.attach(requestReportName(metrics), { body: requestReport(metrics), contentType: 'text/plain' });
+  return metrics;
 }
