@@ -2,9 +2,10 @@
 // Used by the CLI, the workload fixture and the load generator benchmark.
 
 import { Pool } from 'undici';
+import { listModels, UNLISTED_PROVIDER, type ModelOwners } from './api/models.ts';
 import { arrivalOffsets, describeArrival, type ArrivalProcess } from './arrival/processes.ts';
 import type { SloTargets } from './metrics/definitions.ts';
-import { summarize, type RunSummary } from './metrics/summary.ts';
+import { servedModelOf, summarize, type RunSummary } from './metrics/summary.ts';
 import { nowMs } from './send/clock.ts';
 import { apiPathPrefix, type Wire } from './send/http-request.ts';
 import { RunCounters } from './send/progress.ts';
@@ -21,6 +22,8 @@ export interface ReplayOptions {
   apiKey?: string;
   /** Send every request with this model instead of the trace's (results keep the trace's). */
   servedModel?: string;
+  /** The server's /v1/models (model → owned_by), for the provider of each result; listed once before the run when absent. */
+  models?: ModelOwners;
   arrival?: ArrivalProcess;
   loop?: Loop;
   slo?: SloTargets;
@@ -93,6 +96,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     arrival,
   );
   const plan: PlannedRequest[] = requests.map((request, i) => ({ request, offsetMs: offsets[i]! }));
+  // A server without a listing still gets replayed; its results say the provider is unknown.
+  const owners = o.models ?? (await listModels(apiBase, o.apiKey).catch((): ModelOwners => ({})));
   const counters = new RunCounters();
   let startMs = nowMs() + START_LEAD_MS;
   const lastOffsetMs = offsets[offsets.length - 1] ?? 0;
@@ -117,6 +122,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     if (timer) clearInterval(timer);
   }
   redact(results, o.apiKey);
+  for (const r of results) r.provider = owners[servedModelOf(r)] ?? UNLISTED_PROVIDER;
   report();
   const summary = summarize(results, o.slo ?? {}, {
     trace: trace.file,
