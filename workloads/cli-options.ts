@@ -6,13 +6,22 @@ import type { ArrivalProcess } from './arrival/processes.ts';
 import type { SloTargets } from './metrics/definitions.ts';
 import type { Loop } from './send/runner.ts';
 
-export const USAGE = `usage: npm run replay -- --workload <trace.csv|trace.jsonl> [options]
+export const USAGE = `usage: npm run replay -- [--workload <trace.csv|trace.jsonl>] [options]
 
-  --api-base <url>          OpenAI-compatible server (with or without /v1); without it the
+  --workload <file>         the trace (default workloads/samples/sample_workload_mixed.csv)
+  --validate-only           check the trace and exit (0 valid, 2 not); starts and sends nothing
+  --api-base <url>          OpenAI-compatible server (with or without /v1), polled on
+                            GET /v1/models until it serves a model; without it the
                             reference stack is started for the run and stopped after
+  --ready-timeout-s <s>     how long to wait for --api-base to serve (default 60)
   --api-key <key>           bearer token (or SERVEWRIGHT_API_KEY); never written to outputs
-  --output <dir>            output directory (default reports/replay/<trace>-<timestamp>)
-  --latency-slo-ms <n>      end-to-end SLO per request (a row's slo_ms overrides it)
+  --output <dir|file.csv>   output directory, or the summary CSV's path with the other files
+                            next to it (default reports/replay/<trace>-<timestamp>/)
+  --no-png                  SVG charts only (PNG needs Chromium)
+  --baseline <summary.json> compare with an earlier run; exit 3 if a metric regressed
+  --baseline-threshold-pct <p>  relative worsening that counts (default 10)
+  --baseline-min-delta-ms <ms>  times must also worsen by more than this (default 1)
+  --latency-slo-ms <n>      end-to-end SLO per request (default 10000; a row's slo_ms overrides it)
   --ttft-slo-ms <n>         TTFT SLO;  --tpot-slo-ms <n>  TPOT SLO
   --arrival <kind>          trace (default) | constant | poisson | gamma | ramp
   --time-scale <x>          trace: multiply trace offsets (0.5 = twice as fast)
@@ -36,7 +45,11 @@ export const USAGE = `usage: npm run replay -- --workload <trace.csv|trace.jsonl
 
 export interface CliOptions {
   workload: string;
+  validateOnly: boolean;
   apiBase?: string;
+  readyTimeoutMs: number;
+  png: boolean;
+  baseline?: { file: string; thresholdPct: number; minDeltaMs: number };
   apiKey?: string;
   output?: string;
   slo: SloTargets;
@@ -56,6 +69,10 @@ export interface CliOptions {
 
 export class UsageError extends Error {}
 
+/** The seed's defaults (Logos run_api_workload.py): the mixed sample and a 10 s SLO. */
+export const DEFAULT_WORKLOAD = 'workloads/samples/sample_workload_mixed.csv';
+export const DEFAULT_LATENCY_SLO_MS = 10_000;
+
 const NUMBER_FLAGS = [
   'latency-slo-ms',
   'ttft-slo-ms',
@@ -74,6 +91,9 @@ const NUMBER_FLAGS = [
   'connections',
   'threads',
   'block-tokens',
+  'ready-timeout-s',
+  'baseline-threshold-pct',
+  'baseline-min-delta-ms',
 ] as const;
 type NumberFlag = (typeof NUMBER_FLAGS)[number];
 const INTEGER_FLAGS: readonly NumberFlag[] = ['seed', 'concurrency', 'limit', 'connections', 'threads', 'block-tokens'];
@@ -94,6 +114,9 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
         model: { type: 'string' },
         'served-model': { type: 'string' },
         'skip-invalid': { type: 'boolean' },
+        'validate-only': { type: 'boolean' },
+        'no-png': { type: 'boolean' },
+        baseline: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean' },
         ...Object.fromEntries(NUMBER_FLAGS.map((f) => [f, { type: 'string' as const }])),
@@ -117,8 +140,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     if (n === undefined) throw new UsageError(`--arrival ${kind} needs --${flag}`);
     return n;
   };
-  const workload = v['workload'];
-  if (typeof workload !== 'string') throw new UsageError('--workload <file> is required');
+  const workload = (v['workload'] as string | undefined) ?? DEFAULT_WORKLOAD;
   const kind = (v['arrival'] as string | undefined) ?? 'trace';
   let arrival: ArrivalProcess;
   const seed = num('seed', 'non-negative') ?? 1;
@@ -143,15 +165,18 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
   }
   const concurrency = num('concurrency');
   const slo: SloTargets = {};
-  const e2e = num('latency-slo-ms');
+  const e2e = num('latency-slo-ms') ?? DEFAULT_LATENCY_SLO_MS;
   const ttft = num('ttft-slo-ms');
   const tpot = num('tpot-slo-ms');
-  if (e2e !== undefined) slo.e2eMs = e2e;
+  slo.e2eMs = e2e;
   if (ttft !== undefined) slo.ttftMs = ttft;
   if (tpot !== undefined) slo.tpotMs = tpot;
   const apiKey = (v['api-key'] as string | undefined) ?? env['SERVEWRIGHT_API_KEY'];
   const o: CliOptions = {
     workload,
+    validateOnly: v['validate-only'] === true,
+    readyTimeoutMs: (num('ready-timeout-s') ?? 60) * 1000,
+    png: v['no-png'] !== true,
     slo,
     arrival,
     loop: concurrency === undefined ? { kind: 'open' } : { kind: 'closed', concurrency },
@@ -178,5 +203,8 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
   if (apiKey) o.apiKey = apiKey;
   if (typeof v['output'] === 'string') o.output = v['output'];
   if (typeof v['served-model'] === 'string') o.servedModel = v['served-model'];
+  if (typeof v['baseline'] === 'string') {
+    o.baseline = { file: v['baseline'], thresholdPct: num('baseline-threshold-pct', 'non-negative') ?? 10, minDeltaMs: num('baseline-min-delta-ms', 'non-negative') ?? 1 };
+  }
   return o;
 }

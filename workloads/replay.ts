@@ -2,11 +2,12 @@
 // Used by the CLI, the workload fixture and the load generator benchmark.
 
 import { Pool } from 'undici';
+import { listModels, UNLISTED_PROVIDER, type ModelOwners } from './api/models.ts';
 import { arrivalOffsets, describeArrival, type ArrivalProcess } from './arrival/processes.ts';
 import type { SloTargets } from './metrics/definitions.ts';
-import { summarize, type RunSummary } from './metrics/summary.ts';
+import { servedModelOf, summarize, type RunSummary } from './metrics/summary.ts';
 import { nowMs } from './send/clock.ts';
-import { apiPathPrefix, prepareRequest } from './send/http-request.ts';
+import { apiPathPrefix, type Wire } from './send/http-request.ts';
 import { RunCounters } from './send/progress.ts';
 import type { RequestResult } from './send/result.ts';
 import { runPlan, type Loop, type PlannedRequest } from './send/runner.ts';
@@ -21,6 +22,8 @@ export interface ReplayOptions {
   apiKey?: string;
   /** Send every request with this model instead of the trace's (results keep the trace's). */
   servedModel?: string;
+  /** The server's /v1/models (model → owned_by), for the provider of each result; listed once before the run when absent. */
+  models?: ModelOwners;
   arrival?: ArrivalProcess;
   loop?: Loop;
   slo?: SloTargets;
@@ -85,19 +88,23 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
   const arrival = o.arrival ?? { kind: 'trace', timeScale: 1 };
   const loop = o.loop ?? { kind: 'open' };
   const apiBase = new URL(o.apiBase);
-  const prefix = apiPathPrefix(apiBase);
+  const wire: Wire = { pathPrefix: apiPathPrefix(apiBase) };
+  if (o.apiKey !== undefined) wire.apiKey = o.apiKey;
+  if (o.servedModel !== undefined) wire.servedModel = o.servedModel;
   const offsets = arrivalOffsets(
     requests.map((r) => r.offsetMs),
     arrival,
   );
-  const plan: PlannedRequest[] = requests.map((request, i) => ({ request, prepared: prepareRequest(request, prefix, o.apiKey, o.servedModel), offsetMs: offsets[i]! }));
+  const plan: PlannedRequest[] = requests.map((request, i) => ({ request, offsetMs: offsets[i]! }));
+  // A server without a listing still gets replayed; its results say the provider is unknown.
+  const owners = o.models ?? (await listModels(apiBase, o.apiKey).catch((): ModelOwners => ({})));
   const counters = new RunCounters();
   let startMs = nowMs() + START_LEAD_MS;
   const lastOffsetMs = offsets[offsets.length - 1] ?? 0;
   const report = (): void => o.onProgress?.(snapshot(counters, plan.length, startMs, startMs + lastOffsetMs, loop));
   const timer = o.onProgress && setInterval(report, o.progressIntervalMs);
   const poolOptions = { connections: o.connections, pipelining: 1, headersTimeout: o.requestTimeoutMs, bodyTimeout: o.requestTimeoutMs };
-  const runOptions = { loop, maxDurationMs: o.maxDurationMs };
+  const runOptions = { loop, wire, maxDurationMs: o.maxDurationMs };
   let results: RequestResult[];
   try {
     if (o.threads > 1) {
@@ -115,6 +122,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     if (timer) clearInterval(timer);
   }
   redact(results, o.apiKey);
+  for (const r of results) r.provider = owners[servedModelOf(r)] ?? UNLISTED_PROVIDER;
   report();
   const summary = summarize(results, o.slo ?? {}, {
     trace: trace.file,

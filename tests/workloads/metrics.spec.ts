@@ -60,7 +60,8 @@ test.describe('metrics', { tag: ['@e2e', '@workloads'] }, () => {
     // E2E = 150..600 by 50; within 400: requests 0–5, plus request 8 under its own 1000 ms SLO.
     expect(s.overall.slo.met).toBe(7);
     expect(s.overall.slo.compliance).toBeCloseTo(0.7, 9);
-    expect(s.overall.slo.perMetric.e2e).toBeCloseTo(7 / 9, 9);
+    expect(s.overall.slo.perMetric.e2e).toMatchObject({ met: 7, measured: 9, withoutValue: 0 });
+    expect(s.overall.slo.perMetric.e2e!.compliance).toBeCloseTo(7 / 9, 9);
     expect(s.overall.throughput.goodputRequestsPerS).toBeCloseTo(7 / 1.5, 9);
     expect(s.overall.throughput.requestsPerS).toBeCloseTo(9 / 1.5, 9);
     expect(s.overall.throughput.outputTokensPerS).toBeCloseTo(99 / 1.5, 9);
@@ -90,9 +91,31 @@ test.describe('metrics', { tag: ['@e2e', '@workloads'] }, () => {
     const s = summarize(crafted(), { e2eMs: 400, ttftMs: 275, tpotMs: 10 }, INFO);
     // TTFT ≤ 275: requests 0–4; all of those also meet E2E and TPOT.
     expect(s.overall.slo.met).toBe(5);
-    expect(s.overall.slo.perMetric.ttft).toBeCloseTo(5 / 9, 9);
-    expect(s.overall.slo.perMetric.tpot).toBe(1);
+    expect(s.overall.slo.perMetric.ttft!.compliance).toBeCloseTo(5 / 9, 9);
+    expect(s.overall.slo.perMetric.tpot).toEqual({ compliance: 1, met: 9, measured: 9, withoutValue: 0 });
     expect(summarize(crafted(), { tpotMs: 9 }, INFO).overall.slo.met).toBe(0);
+  });
+
+  test('compliance definition: a request without a value meets the overall SLO, and is left out of that metric\'s ratio', () => {
+    // Requests 0–3 did not stream, so they have no TTFT (and no TPOT); 4–9 did.
+    const results = crafted().map((r, i) => (i < 4 ? { ...r, stream: false, firstTokenMs: undefined, tokenChunkMs: [] } : r)) as RequestResult[];
+    for (const r of results) if (r.firstTokenMs === undefined) delete r.firstTokenMs;
+    // TTFT of 4–9 is 250..500: only request 4 (250) is within 275. Request 7 failed.
+    const s = summarize(results, { ttftMs: 275 }, INFO);
+    expect(s.overall.slo.perMetric.ttft).toEqual({ compliance: 1 / 5, met: 1, measured: 5, withoutValue: 4 });
+    // Overall: the 4 requests without TTFT meet (nothing measured can miss), plus request 4.
+    expect(s.overall.slo.met).toBe(5);
+    expect(s.overall.slo.compliance).toBeCloseTo(5 / 10, 9);
+  });
+
+  test('by provider and served model: provider from the result, model as the server reported it', () => {
+    const results = crafted().map((r, i) => ({ ...r, servedModel: i < 6 ? 'llama' : 'qwen', provider: i < 6 ? 'vllm' : 'sglang' }));
+    delete (results[7] as Partial<RequestResult>).provider;
+    const s = summarize(results, {}, INFO);
+    expect(Object.keys(s.byProvider).sort()).toEqual(['(not in /v1/models)', 'sglang', 'vllm']);
+    expect(s.byProvider['vllm']!['llama']!.requests).toBe(6);
+    expect(s.byProvider['sglang']!['qwen']!.requests).toBe(3);
+    expect(s.byProvider['(not in /v1/models)']!['qwen']!).toMatchObject({ requests: 1, failed: 1 });
   });
 
   test('HDR percentiles keep 3 significant digits and sub-ms resolution', () => {

@@ -1,6 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { test, expect } from '../../fixtures/index.ts';
 import { loadTrace, TraceError, type LoadTraceOptions } from '../../workloads/trace/load.ts';
+import { bodyOf } from '../../workloads/trace/synthetic-prompt.ts';
 import type { TraceIssue } from '../../workloads/trace/types.ts';
 
 const HEADER = 'request_id,arrival_offset_ms,mode,priority,model,body_json';
@@ -115,7 +116,7 @@ test.describe('trace validation', { tag: ['@e2e', '@workloads'] }, () => {
     const issues = await issuesOf(file);
     const at = (line: number) => issues.filter((i) => i.line === line).map((i) => `${i.field}@${i.column}: ${i.message}`);
     expect(issues.every((i) => i.file === file)).toBe(true);
-    expect(at(3)).toEqual(['arrival_offset_ms@2: must not be negative (got -5)']);
+    expect(at(3)).toEqual(['arrival_offset_ms@2: -5 is out of range (0 to 2678400000, 31 days in ms)']);
     expect(at(4)).toEqual([
       'mode@3: unknown value "urgent"; expected one of interactive, batch',
       'priority@4: unknown value "critical"; expected one of low, mid, high',
@@ -160,8 +161,10 @@ test.describe('trace validation', { tag: ['@e2e', '@workloads'] }, () => {
         .join('\n'),
     );
     const { requests } = await loadTrace(good, { blockTokens: 4 });
-    expect(requests[0]!.body['prompt']).toBe('h7_0 h7_1 h7_2 h7_3 h9_0 h9_1');
-    expect(requests[1]!.body['prompt']).toBe('h7_0 h7_1 h7_2 h7_3 h8_0');
+    expect(bodyOf(requests[0]!)['prompt']).toBe('h7_0 h7_1 h7_2 h7_3 h9_0 h9_1');
+    expect(bodyOf(requests[1]!)['prompt']).toBe('h7_0 h7_1 h7_2 h7_3 h8_0');
+    // Built at send time, not held by the loaded trace.
+    expect(requests[0]!.body).not.toHaveProperty('prompt');
     expect(requests[0]).toMatchObject({ model: 'auto', classify: true, priority: 'mid', mode: 'interactive', endpoint: 'completions' });
     expect(requests[1]).toMatchObject({ model: 'llama', priority: 'high', offsetMs: 10 });
     expect(requests[1]!.body).toMatchObject({ max_tokens: 2, ignore_eos: true });
@@ -179,13 +182,48 @@ test.describe('trace validation', { tag: ['@e2e', '@workloads'] }, () => {
     const issues = await issuesOf(bad);
     const at = (line: number) => issues.filter((i) => i.line === line).map((i) => `${i.field ?? ''}: ${i.message}`);
     expect(at(2)).toEqual([expect.stringMatching(/^: invalid JSON/)]);
-    expect(at(3)).toEqual(['timestamp: must not be negative']);
+    expect(at(3)).toEqual(['timestamp: -3 is out of range (0 to 2678400000, 31 days in ms)']);
     expect(at(4)).toEqual(expect.arrayContaining([expect.stringMatching(/^input_length: /), expect.stringMatching(/^colour: /)]));
     expect(at(5)).toEqual(['priority: unknown value "urgent"; expected one of low, mid, high']);
+  });
+
+  test('every numeric field is bounded: a huge length is out of range, not a prompt being built', async () => {
+    const file = await traceFile(
+      'huge.jsonl',
+      [
+        '{"timestamp": 0, "input_length": 1e12, "output_length": 4, "hash_ids": [1]}',
+        '{"timestamp": 1, "input_length": 8, "output_length": 1e20, "hash_ids": [1]}',
+        '{"timestamp": 2, "input_length": 8, "output_length": 2.5, "hash_ids": [1e300], "slo_ms": 0}',
+        '{"timestamp": 1e15, "input_length": 8, "output_length": 4, "hash_ids": []}',
+      ].join('\n'),
+    );
+    const started = performance.now();
+    const issues = await issuesOf(file);
+    expect(performance.now() - started, 'validation must not build the 1e12-token prompt').toBeLessThan(5_000);
+    const at = (line: number) => issues.filter((i) => i.line === line).map((i) => `${i.field ?? ''}: ${i.message}`);
+    expect(at(1)).toEqual(['input_length: 1000000000000 is out of range (1 to 10000000, the largest context window, 10M tokens)']);
+    expect(at(2)).toEqual(['output_length: 100000000000000000000 is out of range (1 to 1000000, 1M tokens)']);
+    expect(at(3)).toEqual([
+      'output_length: 2.5 must be an integer',
+      'hash_ids.0: 1e+300 is out of range (0 to 9007199254740991, the largest exact integer)',
+      'slo_ms: 0 is out of range (above 0 to 86400000, one day in ms)',
+    ]);
+    expect(at(4)).toEqual(['timestamp: 1000000000000000 is out of range (0 to 2678400000, 31 days in ms)']);
+
+    const csv = await traceFile('huge.csv', `${HEADER},slo_ms\n${row('a', 1e12)},5\n${row('b', 0, undefined, undefined, undefined, '"{""prompt"":""x"",""max_tokens"":1e20}"')},1e9\n`);
+    const csvIssues = (await issuesOf(csv)).map((i) => `${i.line} ${i.field}: ${i.message}`);
+    expect(csvIssues).toEqual([
+      '2 arrival_offset_ms: 1000000000000 is out of range (0 to 2678400000, 31 days in ms)',
+      '3 body_json: max_tokens: 100000000000000000000 is out of range (1 to 1000000, 1M tokens)',
+      '3 slo_ms: 1000000000 is out of range (above 0 to 86400000, one day in ms)',
+    ]);
   });
 
   test('unknown extensions and missing files are clear errors', async () => {
     expect((await issuesOf(await traceFile('trace.txt', 'x')))[0]!.message).toContain('use a .csv or .jsonl file');
     expect((await issuesOf('/nonexistent/trace.csv'))[0]!.message).toContain('cannot read: ENOENT');
+    const dir = test.info().outputPath('folder.csv');
+    await mkdir(dir, { recursive: true });
+    expect((await issuesOf(dir))[0]).toMatchObject({ file: dir, line: 1, message: 'cannot read: a directory, expected a trace file' });
   });
 });

@@ -31,6 +31,8 @@ export interface RequestMetrics {
   promptTokens?: number;
   /** The E2E SLO that applies to this request, if any. */
   e2eSloMs?: number;
+  /** Per metric with a target and a value for this request: did it meet the target. */
+  met: { e2e?: boolean; ttft?: boolean; tpot?: boolean };
   /** Succeeded and met every SLO that applies (a request with no SLO meets it). */
   sloMet: boolean;
 }
@@ -45,6 +47,7 @@ export function requestMetrics(r: RequestResult, slo: SloTargets): RequestMetric
     clientDurationMs: r.endMs - r.sentMs,
     scheduleDelayMs: r.sentMs - r.scheduledMs,
     outputTokens: r.outputTokens,
+    met: {},
     sloMet: false,
   };
   if (r.firstTokenMs !== undefined) m.ttftMs = r.firstTokenMs - r.scheduledMs;
@@ -54,11 +57,11 @@ export function requestMetrics(r: RequestResult, slo: SloTargets): RequestMetric
   if (r.promptTokens !== undefined) m.promptTokens = r.promptTokens;
   const e2eSlo = r.sloMs ?? slo.e2eMs;
   if (e2eSlo !== undefined) m.e2eSloMs = e2eSlo;
-  m.sloMet = ok && meets(e2eMs, e2eSlo) && meets(m.ttftMs, slo.ttftMs) && meets(m.tpotMs, slo.tpotMs);
+  const checks = { e2e: [e2eMs, e2eSlo], ttft: [m.ttftMs, slo.ttftMs], tpot: [m.tpotMs, slo.tpotMs] } as const;
+  for (const [name, [value, target]] of Object.entries(checks)) {
+    if (value !== undefined && target !== undefined) m.met[name as keyof typeof checks] = value <= target;
+  }
+  // A metric the request has no value for (TTFT of a non-streaming request) cannot miss.
+  m.sloMet = ok && Object.values(m.met).every(Boolean);
   return m;
-}
-
-/** A metric the request has no value for (TTFT of a non-streaming request) cannot miss. */
-function meets(value: number | undefined, target: number | undefined): boolean {
-  return target === undefined || value === undefined || value <= target;
 }

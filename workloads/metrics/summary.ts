@@ -1,9 +1,24 @@
 // Aggregates per-request results into the run summary (summary.json): distributions,
-// rates, throughput, goodput, SLO compliance, and the same per model, priority and mode.
+// rates, throughput, goodput, SLO compliance, and the same per model, priority and mode,
+// and per provider and served model.
 
+import { UNLISTED_PROVIDER } from '../api/models.ts';
 import type { RequestResult } from '../send/result.ts';
 import { requestMetrics, type RequestMetrics, type SloTargets } from './definitions.ts';
 import { distribution, type Distribution } from './histogram.ts';
+
+/**
+ * Compliance with one metric's SLO, over the succeeded requests that have a value for the
+ * metric and a target: a non-streaming request has no TTFT, and counting it as meeting
+ * (or missing) a TTFT SLO would say something nobody measured. `withoutValue` counts the
+ * requests left out, so a ratio over 3 of 100 requests cannot pass for one over 100.
+ */
+export interface MetricCompliance {
+  compliance: number;
+  met: number;
+  measured: number;
+  withoutValue: number;
+}
 
 export interface GroupSummary {
   requests: number;
@@ -20,8 +35,8 @@ export interface GroupSummary {
     met: number;
     /** met / requests (failed requests count as misses). */
     compliance: number;
-    /** Per metric: share of succeeded requests with a value that met that metric's SLO. */
-    perMetric: { e2e?: number; ttft?: number; tpot?: number };
+    /** Per metric with a target: see MetricCompliance. */
+    perMetric: { e2e?: MetricCompliance; ttft?: MetricCompliance; tpot?: MetricCompliance };
   };
   throughput: { requestsPerS: number; outputTokensPerS: number; totalTokensPerS: number; goodputRequestsPerS: number };
 }
@@ -45,6 +60,8 @@ export interface RunSummary {
   byModel: Record<string, GroupSummary>;
   byPriority: Record<string, GroupSummary>;
   byMode: Record<string, GroupSummary>;
+  /** Provider (the server's owned_by of the model) → served model → summary. */
+  byProvider: Record<string, Record<string, GroupSummary>>;
   errors: Record<string, number>;
 }
 
@@ -73,11 +90,17 @@ function rateOf(times: number[]): number | null {
   return span > 0 ? ((sorted.length - 1) * 1000) / span : null;
 }
 
-function perMetricCompliance(ok: Measured[], pick: (m: RequestMetrics) => number | undefined, target: number | undefined | ((m: RequestMetrics) => number | undefined)): number | undefined {
+function perMetricCompliance(
+  ok: Measured[],
+  pick: (m: RequestMetrics) => number | undefined,
+  target: number | undefined | ((m: RequestMetrics) => number | undefined),
+): MetricCompliance | undefined {
   const targetOf = typeof target === 'function' ? target : () => target;
-  const measured = ok.filter((x) => pick(x.metrics) !== undefined && targetOf(x.metrics) !== undefined);
-  if (measured.length === 0) return undefined;
-  return ratio(measured.filter((x) => pick(x.metrics)! <= targetOf(x.metrics)!).length, measured.length);
+  const targeted = ok.filter((x) => targetOf(x.metrics) !== undefined);
+  if (targeted.length === 0) return undefined;
+  const measured = targeted.filter((x) => pick(x.metrics) !== undefined);
+  const met = measured.filter((x) => pick(x.metrics)! <= targetOf(x.metrics)!).length;
+  return { compliance: ratio(met, measured.length), met, measured: measured.length, withoutValue: targeted.length - measured.length };
 }
 
 function groupSummary(items: Measured[], slo: SloTargets, durationS: number): GroupSummary {
@@ -117,16 +140,23 @@ function groupSummary(items: Measured[], slo: SloTargets, durationS: number): Gr
   };
 }
 
-function groupBy(items: Measured[], key: (r: RequestResult) => string, slo: SloTargets, durationS: number): Record<string, GroupSummary> {
-  const groups = new Map<string, Measured[]>();
+function partition<T>(items: T[], key: (x: T) => string): Array<[string, T[]]> {
+  const groups = new Map<string, T[]>();
   for (const x of items) {
-    const k = key(x.result);
+    const k = key(x);
     let g = groups.get(k);
     if (!g) groups.set(k, (g = []));
     g.push(x);
   }
-  return Object.fromEntries([...groups].sort(([a], [b]) => a.localeCompare(b)).map(([k, g]) => [k, groupSummary(g, slo, durationS)]));
+  return [...groups].sort(([a], [b]) => a.localeCompare(b));
 }
+
+function groupBy(items: Measured[], key: (r: RequestResult) => string, slo: SloTargets, durationS: number): Record<string, GroupSummary> {
+  return Object.fromEntries(partition(items, (x) => key(x.result)).map(([k, g]) => [k, groupSummary(g, slo, durationS)]));
+}
+
+/** The model that answered: as the server reports it, else the model the request named. */
+export const servedModelOf = (r: RequestResult): string => r.servedModel ?? r.model;
 
 const sentResults = (results: readonly RequestResult[]): RequestResult[] => results.filter((r) => !r.error?.startsWith('not sent'));
 
@@ -170,6 +200,9 @@ export function summarize(results: readonly RequestResult[], slo: SloTargets, in
     byModel: groupBy(items, (r) => r.model, slo, durationS),
     byPriority: groupBy(items, (r) => r.priority, slo, durationS),
     byMode: groupBy(items, (r) => r.mode, slo, durationS),
+    byProvider: Object.fromEntries(
+      partition(items, (x) => x.result.provider ?? UNLISTED_PROVIDER).map(([provider, g]) => [provider, groupBy(g, servedModelOf, slo, durationS)]),
+    ),
     errors,
   };
 }

@@ -20,6 +20,7 @@ const COLUMNS = {
   model: ({ result }) => result.model,
   classify: ({ result }) => result.classify,
   served_model: ({ result }) => result.servedModel,
+  provider: ({ result }) => result.provider,
   workload_id: ({ result }) => result.workloadId,
   criticality: ({ result }) => result.criticality,
   program_id: ({ result }) => result.programId,
@@ -45,6 +46,9 @@ const COLUMNS = {
   output_tokens: ({ result }) => result.outputTokens,
   cached_tokens: ({ result }) => result.cachedTokens,
   slo_ms: ({ metrics }) => metrics.e2eSloMs,
+  e2e_met: ({ metrics }) => metrics.met.e2e,
+  ttft_met: ({ metrics }) => metrics.met.ttft,
+  tpot_met: ({ metrics }) => metrics.met.tpot,
   slo_met: ({ metrics }) => metrics.sloMet,
   ok: ({ metrics }) => metrics.ok,
   status_code: ({ result }) => result.status,
@@ -58,10 +62,10 @@ const SUMMARY_COLUMNS: ColumnName[] = [
 ];
 
 const DETAILED_COLUMNS: ColumnName[] = [
-  'request_id', 'trace_line', 'mode', 'priority', 'model', 'classify', 'served_model', 'workload_id', 'criticality', 'program_id',
+  'request_id', 'trace_line', 'mode', 'priority', 'model', 'classify', 'served_model', 'provider', 'workload_id', 'criticality', 'program_id',
   'thread_id', 'stream', 'scheduled_ms', 'sent_ms', 'headers_ms', 'first_token_ms', 'end_ms', 'schedule_delay_ms', 'ttft_ms', 'tpot_ms',
   'itl_mean_ms', 'itl_max_ms', 'e2e_ms', 'client_duration_ms', 'queue_ms', 'worker_id', 'prompt_tokens', 'output_tokens', 'cached_tokens',
-  'slo_ms', 'slo_met', 'status_code', 'error',
+  'slo_ms', 'e2e_met', 'ttft_met', 'tpot_met', 'slo_met', 'status_code', 'error',
 ];
 
 function table(columns: ColumnName[], rows: readonly MeasuredRow[], startMs: number): { header: string[]; rows: Cell[][] } {

@@ -17,11 +17,12 @@ function distLine(name: string, d: Distribution): string {
 }
 
 function groupLines(title: string, groups: Record<string, GroupSummary>): string[] {
+  const width = Math.max(16, ...Object.keys(groups).map((k) => k.length));
   return [
     title,
     ...Object.entries(groups).map(
       ([k, g]) =>
-        `  ${k.padEnd(16)} n=${String(g.requests).padEnd(6)} failed ${g.failed}  TTFT p50 ${ms(g.ttftMs.p50)} p99 ${ms(g.ttftMs.p99)}  E2E p50 ${ms(g.e2eMs.p50)} p99 ${ms(g.e2eMs.p99)}  SLO ${pct(g.slo.compliance)}`,
+        `  ${k.padEnd(width)} n=${String(g.requests).padEnd(6)} failed ${g.failed}  TTFT p50 ${ms(g.ttftMs.p50)} p99 ${ms(g.ttftMs.p99)}  E2E p50 ${ms(g.e2eMs.p50)} p99 ${ms(g.e2eMs.p99)}  SLO ${pct(g.slo.compliance)}`,
     ),
   ];
 }
@@ -44,7 +45,11 @@ export function digest(s: RunSummary): string {
     distLine('schedule delay', s.schedule.delayMs) + rate,
     ...groupLines('by priority', s.byPriority),
     ...groupLines('by mode', s.byMode),
-    ...groupLines('by model', s.byModel),
+    ...groupLines('by model (as in the trace)', s.byModel),
+    ...groupLines(
+      'by provider and served model',
+      Object.fromEntries(Object.entries(s.byProvider).flatMap(([provider, models]) => Object.entries(models).map(([model, g]) => [`${provider}  ${model}`, g]))),
+    ),
     ...(Object.keys(s.errors).length > 0 ? ['errors', ...Object.entries(s.errors).map(([k, n]) => `  ${k}: ${n}`)] : []),
   ].join('\n');
 }

@@ -39,6 +39,8 @@ export interface RequestResult {
   workerId?: string;
   /** Model the server says answered (differs from model in classification mode). */
   servedModel?: string;
+  /** Who provides the served model: its owned_by in the server's /v1/models. */
+  provider?: string;
 }
 
 export const succeeded = (r: RequestResult): boolean => r.status >= 200 && r.status < 300 && r.error === undefined;

@@ -5,14 +5,13 @@
 import type { Dispatcher } from 'undici';
 import type { TraceRequest } from '../trace/types.ts';
 import { nowMs, waitUntil } from './clock.ts';
-import type { PreparedRequest } from './http-request.ts';
+import { prepareRequest, type Wire } from './http-request.ts';
 import type { RunCounters } from './progress.ts';
 import { blankResult, sendOne } from './send-one.ts';
 import { succeeded, type RequestResult } from './result.ts';
 
 export interface PlannedRequest {
   request: TraceRequest;
-  prepared: PreparedRequest;
   /** Open loop: due time relative to the run start, ms. */
   offsetMs: number;
 }
@@ -21,6 +20,7 @@ export type Loop = { kind: 'open' } | { kind: 'closed'; concurrency: number };
 
 export interface RunOptions {
   loop: Loop;
+  wire: Wire;
   /** Epoch ms at which offset 0 is due. */
   startMs: number;
   /** Nothing is sent after startMs + maxDurationMs, and what is still in flight is aborted. */
@@ -42,7 +42,8 @@ export async function runPlan(plan: readonly PlannedRequest[], dispatcher: Dispa
   const results: RequestResult[] = new Array(plan.length);
   const send = async (i: number, scheduledMs: number): Promise<void> => {
     o.counters.sent++;
-    const r = await sendOne(dispatcher, plan[i]!.request, plan[i]!.prepared, scheduledMs);
+    const { request } = plan[i]!;
+    const r = await sendOne(dispatcher, request, prepareRequest(request, o.wire), scheduledMs);
     o.counters.done++;
     if (!succeeded(r)) o.counters.errors++;
     results[i] = r;

@@ -37,9 +37,23 @@ export interface ScriptedServer {
 
 const sleep = (ms: number): Promise<void> => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
 
-export async function startScriptedServer(script: (req: ScriptedRequest) => Script, options: { record?: boolean } = {}): Promise<ScriptedServer> {
+export interface ScriptedServerOptions {
+  /** Keep every request in `received` (default true). */
+  record?: boolean;
+  /** Listen on this port (default: any free one). */
+  port?: number;
+  /** What GET /v1/models lists, model id → owned_by (default one "scripted" model of owner "scripted"). */
+  models?: Record<string, string>;
+}
+
+export async function startScriptedServer(script: (req: ScriptedRequest) => Script, options: ScriptedServerOptions = {}): Promise<ScriptedServer> {
   const received: ScriptedRequest[] = [];
+  const models = Object.entries(options.models ?? { scripted: 'scripted' }).map(([id, owner]) => ({ id, object: 'model', created: 0, owned_by: owner }));
   const server: Server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url?.endsWith('/v1/models')) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: models }));
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -51,7 +65,7 @@ export async function startScriptedServer(script: (req: ScriptedRequest) => Scri
   });
   server.keepAliveTimeout = 60_000;
   server.maxHeadersCount = 0;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -3,7 +3,8 @@
 
 import { z } from 'zod';
 import { csvRecords } from './csv-records.ts';
-import { criticalityNumber, optionalMeta, modeField, nonNegative, numberCell, positive, priorityField, requestBody, toRequest } from './fields.ts';
+import { BOUNDS } from './bounds.ts';
+import { boundedCell, criticalityNumber, optionalMeta, modeField, numberCell, priorityField, requestBody, toRequest } from './fields.ts';
 import type { TraceIssue, TraceRequest } from './types.ts';
 
 export const REQUIRED_COLUMNS = ['arrival_offset_ms', 'mode', 'priority', 'model', 'body_json'] as const;
@@ -31,7 +32,7 @@ const bodyJson = z.string().transform((raw, ctx) => {
 
 const csvRow = z.object({
   request_id: text.optional(),
-  arrival_offset_ms: numberCell(nonNegative),
+  arrival_offset_ms: boundedCell(BOUNDS.offsetMs),
   mode: modeField,
   priority: priorityField,
   model: text,
@@ -41,7 +42,7 @@ const csvRow = z.object({
   program_id: text.optional(),
   thread_id: text.optional(),
   parent_thread_ids: z.string().transform((s) => s.split(';').map((x) => x.trim()).filter((x) => x !== '')).optional(),
-  slo_ms: numberCell(positive).optional(),
+  slo_ms: boundedCell(BOUNDS.sloMs).optional(),
 });
 
 export type RowResult = { ok: true; request: TraceRequest } | { ok: false; issues: TraceIssue[] };

@@ -2,6 +2,7 @@
 // the same values with the same words.
 
 import { z } from 'zod';
+import { BOUNDS, boundedNumber, boundProblem, type Bound } from './bounds.ts';
 import { CLASSIFY_MODEL, MODES, PRIORITIES, type Endpoint, type TraceRequest } from './types.ts';
 
 export function oneOf<T extends string>(values: readonly T[]) {
@@ -24,7 +25,7 @@ export const requestBody = z
     messages: z.array(z.looseObject({ role: z.string(), content: z.unknown() })).min(1, 'must not be empty').optional(),
     prompt: z.union([z.string(), z.array(z.string())]).optional(),
     stream: z.boolean().optional(),
-    max_tokens: z.number().int().positive().optional(),
+    max_tokens: boundedNumber(BOUNDS.outputTokens).optional(),
   })
   .refine((b) => (b.messages === undefined) !== (b.prompt === undefined), {
     message: 'needs exactly one of "messages" (chat) or "prompt" (completions)',
@@ -43,8 +44,8 @@ export function numberCell(check: (n: number) => string | undefined) {
   });
 }
 
-export const nonNegative = (n: number): string | undefined => (n < 0 ? `must not be negative (got ${n})` : undefined);
-export const positive = (n: number): string | undefined => (n <= 0 ? `must be positive (got ${n})` : undefined);
+/** A text cell holding a number within the bound. */
+export const boundedCell = (b: Bound) => numberCell((n) => boundProblem(n, b));
 
 /** Optional columns, spelled as in both file formats. */
 export interface OptionalColumns {

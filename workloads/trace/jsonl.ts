@@ -1,9 +1,11 @@
 // The Mooncake trace format (one JSON object per line: timestamp, input_length,
 // output_length, hash_ids) plus optional fields that carry what the CSV format carries.
 // The prompt is synthesised from hash_ids so that requests sharing a hash id share that
-// prompt block, which is what prefix caches and KV-aware routers see in the real trace.
+// prompt block, which is what prefix caches and KV-aware routers see in the real trace;
+// it is built at send time (synthetic-prompt.ts), never at load.
 
 import { z } from 'zod';
+import { BOUNDS, boundedNumber } from './bounds.ts';
 import type { RowResult } from './csv.ts';
 import { criticalityNumber, optionalMeta, modeField, priorityField, toRequest } from './fields.ts';
 import type { TraceIssue } from './types.ts';
@@ -15,14 +17,13 @@ export interface JsonlOptions {
   defaultModel: string;
 }
 
-const count = z.number().int('must be an integer').positive('must be positive');
 const optionalText = z.string().min(1, 'must not be empty').optional();
 
 const mooncakeRow = z.strictObject({
-  timestamp: z.number().min(0, 'must not be negative'),
-  input_length: count,
-  output_length: count,
-  hash_ids: z.array(z.number().int().min(0)),
+  timestamp: boundedNumber(BOUNDS.offsetMs),
+  input_length: boundedNumber(BOUNDS.inputTokens),
+  output_length: boundedNumber(BOUNDS.outputTokens),
+  hash_ids: z.array(boundedNumber(BOUNDS.hashId)),
   request_id: optionalText,
   mode: modeField.optional(),
   priority: priorityField.optional(),
@@ -32,18 +33,8 @@ const mooncakeRow = z.strictObject({
   program_id: optionalText,
   thread_id: optionalText,
   parent_thread_ids: z.array(z.string().min(1)).optional(),
-  slo_ms: z.number().positive().optional(),
+  slo_ms: boundedNumber(BOUNDS.sloMs).optional(),
 });
-
-function prompt(inputLength: number, hashIds: readonly number[], blockTokens: number, line: number): string {
-  const words: string[] = [];
-  for (let i = 0; i < inputLength; i++) {
-    const block = Math.floor(i / blockTokens);
-    const hash = hashIds[block];
-    words.push(hash === undefined ? `u${line}_${i}` : `h${hash}_${i % blockTokens}`);
-  }
-  return words.join(' ');
-}
 
 export function parseJsonlTrace(file: string, content: string, maxRowChars: number, options: JsonlOptions): RowResult[] {
   const rows: RowResult[] = [];
@@ -81,13 +72,9 @@ export function parseJsonlTrace(file: string, content: string, maxRowChars: numb
         model: r.model ?? options.defaultModel,
         ...optionalMeta(r),
       },
-      {
-        prompt: prompt(r.input_length, r.hash_ids, options.blockTokens, line),
-        max_tokens: r.output_length,
-        min_tokens: r.output_length,
-        ignore_eos: true,
-      },
+      { max_tokens: r.output_length, min_tokens: r.output_length, ignore_eos: true },
     );
+    request.syntheticPrompt = { inputLength: r.input_length, hashIds: r.hash_ids, blockTokens: options.blockTokens, line };
     rows.push({ ok: true, request });
   });
   return rows;

@@ -63,16 +63,24 @@ export async function loadTrace(file: string, options: LoadTraceOptions = {}): P
   const o = { ...DEFAULTS, ...options };
   const format = formatOf(file);
   if (format === undefined) throw new TraceError(file, [{ file, line: 1, message: 'unknown trace format; use a .csv or .jsonl file' }], '');
-  let size: number;
+  const unreadable = (err: unknown): TraceError =>
+    new TraceError(file, [{ file, line: 1, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }], '');
+  let info;
   try {
-    size = (await stat(file)).size;
+    info = await stat(file);
   } catch (err) {
-    throw new TraceError(file, [{ file, line: 1, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }], '');
+    throw unreadable(err);
   }
-  if (size > o.maxFileBytes) {
-    throw new TraceError(file, [{ file, line: 1, message: `file is ${size} bytes, over the limit of ${o.maxFileBytes}` }], '');
+  if (!info.isFile()) throw new TraceError(file, [{ file, line: 1, message: `cannot read: ${info.isDirectory() ? 'a directory' : 'not a regular file'}, expected a trace file` }], '');
+  if (info.size > o.maxFileBytes) {
+    throw new TraceError(file, [{ file, line: 1, message: `file is ${info.size} bytes, over the limit of ${o.maxFileBytes}` }], '');
   }
-  const content = await readFile(file, 'utf8');
+  let content: string;
+  try {
+    content = await readFile(file, 'utf8');
+  } catch (err) {
+    throw unreadable(err);
+  }
   let rows: RowResult[];
   if (format === 'csv') {
     const parsed = parseCsvTrace(file, content, o.maxRowChars);

@@ -1,5 +1,7 @@
 // One request of a trace, after parsing and validation; the same shape whatever the file format.
 
+import type { SyntheticPrompt } from './synthetic-prompt.ts';
+
 export const MODES = ['interactive', 'batch'] as const;
 export const PRIORITIES = ['low', 'mid', 'high'] as const;
 export type Mode = (typeof MODES)[number];
@@ -21,8 +23,10 @@ export interface TraceRequest {
   model: string;
   classify: boolean;
   endpoint: Endpoint;
-  /** Request body as sent, model included. */
+  /** Request body as sent, model included; without the prompt when syntheticPrompt is set (see bodyOf). */
   body: Record<string, unknown>;
+  /** JSONL rows: the prompt to build at send time. */
+  syntheticPrompt?: SyntheticPrompt;
   stream: boolean;
   workloadId?: string;
   criticality?: number;
