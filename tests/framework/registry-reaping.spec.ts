@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type Procs } from '../../fixtures/index.ts';
 import { reapAbandoned } from '../../fixtures/process/pid-registry.ts';
 import { isRunning } from './helpers/pids.ts';
+import { listProcs } from '../../fixtures/process/proc-table.ts';
 
 const tag = ['@e2e', '@framework'];
 const PLAYWRIGHT_CLI = fileURLToPath(import.meta.resolve('@playwright/test/cli'));
@@ -30,25 +31,32 @@ function childRun(procs: Procs, { name, file, env, extraArgs = [], ready }: Chil
 }
 
 test.describe('pid registry', () => {
-  test('the next run reaps what a SIGKILLed runner left behind', { tag }, async ({ procs }) => {
+  test('the next run releases what a SIGKILLed runner and its SIGKILLed reaper left behind', { tag }, async ({ procs }) => {
     const registry = test.info().outputPath('pid-registry');
     const pidsFile = test.info().outputPath('leaked-pids.json');
-    const env = { SERVEWRIGHT_PID_REGISTRY: registry, LEAK_PIDS_FILE: pidsFile };
+    const env = { SERVEWRIGHT_PID_REGISTRY: registry, SERVEWRIGHT_REAPER_DIR: test.info().outputPath('reaper'), LEAK_PIDS_FILE: pidsFile };
     try {
       const runner = await childRun(procs, { name: 'killed-run', file: 'leak.child.ts', env, ready: async () => existsSync(pidsFile) });
-      const leaked = JSON.parse(readFileSync(pidsFile, 'utf8')) as number[];
-      expect(leaked).toHaveLength(2);
+      const leaked = JSON.parse(readFileSync(pidsFile, 'utf8')) as { pids: number[]; dir: string };
+      expect(leaked.pids).toHaveLength(2);
+      expect(existsSync(leaked.dir)).toBe(true);
 
+      // The reaper is the runner's one child in a session of its own; the second line of
+      // defence is for when it dies with the runner.
+      const reaper = listProcs().filter((p) => p.ppid === runner.pid && p.pgid === p.pid);
+      expect(reaper, 'one reaper per run').toHaveLength(1);
+      process.kill(reaper[0]!.pid, 'SIGKILL');
       // Runner and its workers share one process group; the managed tree has its own.
       process.kill(-runner.pid, 'SIGKILL');
       await runner.exited;
-      for (const pid of leaked) expect(isRunning(pid), `leaked pid ${pid} outlives its runner`).toBe(true);
+      for (const pid of leaked.pids) expect(isRunning(pid), `leaked pid ${pid} outlives its runner`).toBe(true);
       expect(readdirSync(registry)).toHaveLength(1);
 
       const next = await childRun(procs, { name: 'next-run', file: 'noop.child.ts', env });
       expect((await next.exited).code).toBe(0);
-      expect(next.log.matchesSince(0, /killed 2 process\(es\) left running by a previous run/)).toHaveLength(1);
-      for (const pid of leaked) expect(isRunning(pid), `pid ${pid} reaped`).toBe(false);
+      expect(next.log.matchesSince(0, /killed 2 process\(es\) .*removed 1 temp dir\(s\) .* left by a previous run/)).toHaveLength(1);
+      for (const pid of leaked.pids) expect(isRunning(pid), `pid ${pid} reaped`).toBe(false);
+      expect(existsSync(leaked.dir), 'temp dir removed').toBe(false);
       expect(readdirSync(registry)).toEqual([]);
     } finally {
       process.env.SERVEWRIGHT_PID_REGISTRY = registry;

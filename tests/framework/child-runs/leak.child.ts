@@ -1,7 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from '../../../fixtures/index.ts';
+import { registerTempDir } from '../../../fixtures/process/pid-registry.ts';
 
-test('starts a process tree and waits to be killed', async ({ procs }) => {
+test('starts a process tree, makes a temp dir and waits to be killed', async ({ procs }) => {
   test.setTimeout(0);
   const proc = await procs.start({
     name: 'leaky',
@@ -10,6 +13,8 @@ test('starts a process tree and waits to be killed', async ({ procs }) => {
     ready: { log: /ready/ },
   });
   const child = Number(proc.log.lastMatchSince(0, /child pid (\d+)/)![1]);
-  writeFileSync(process.env.LEAK_PIDS_FILE!, JSON.stringify([proc.pid, child]));
+  const dir = mkdtempSync(join(tmpdir(), 'servewright-leak-'));
+  registerTempDir(dir);
+  writeFileSync(process.env.LEAK_PIDS_FILE!, JSON.stringify({ pids: [proc.pid, child], dir }));
   await new Promise(() => undefined);
 });
