@@ -56,6 +56,7 @@ export async function startFrontend(config: FrontendConfig, log: Log): Promise<R
   const replies = new ReplyMux(nc);
   const publisher = new TurnPublisher(nc);
   const server = createFrontendServer({
+    nats: nc,
     publisher,
     replies,
     activeRequestIds: new Set(),
