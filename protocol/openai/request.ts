@@ -24,6 +24,8 @@ import { chatPrompt, tokenize } from '../tokenizer.ts';
 export type Endpoint = 'completion' | 'chat';
 
 export const DEFAULT_MAX_TOKENS = 16;
+/** The largest request body the frontend and the worker read; a larger one is answered 413. */
+export const MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
 /** Every chat role of the OpenAI API's ChatCompletionMessageParam union. */
 export const CHAT_ROLES = ['developer', 'system', 'user', 'assistant', 'tool', 'function'] as const;
 

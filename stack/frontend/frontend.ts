@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 import type { KvEvent } from '../../protocol/messages.ts';
 import { kvEventsSubject } from '../../protocol/subjects.ts';
+import { listen, reach } from '../startup.ts';
 import type { FrontendConfig } from './config.ts';
 import { startEtcdDiscovery } from './discovery/etcd-discovery.ts';
 import { WorkerRegistry } from './discovery/worker-registry.ts';
@@ -23,7 +24,7 @@ export interface RunningFrontend {
 }
 
 export async function startFrontend(config: FrontendConfig, log: Log): Promise<RunningFrontend> {
-  const nc: NatsConnection = await connect({ servers: config.nats, name: 'servewright-frontend', maxReconnectAttempts: -1 });
+  const nc: NatsConnection = await reach(`NATS at ${config.nats}`, connect({ servers: config.nats, name: 'servewright-frontend', maxReconnectAttempts: -1 }));
   const registry = new WorkerRegistry(config.busyThreshold);
   const scheduler = createScheduler(config.scheduler, config.schedulerOption, log);
   const router = createRouter(config.routerMode, log, { localityThresholdTokens: config.localityThresholdTokens });
@@ -52,11 +53,15 @@ export async function startFrontend(config: FrontendConfig, log: Log): Promise<R
       }
     },
   });
-  const discovery = await startEtcdDiscovery(config.etcd, config.namespace, registry, log);
+  const discovery = await reach(`etcd at ${config.etcd.join(',')}`, startEtcdDiscovery(config.etcd, config.namespace, registry, log)).catch(async (err: unknown) => {
+    await nc.close();
+    throw err;
+  });
 
   const replies = new ReplyMux(nc);
   const publisher = new TurnPublisher(nc);
   const server = createFrontendServer({
+    nats: nc,
     publisher,
     replies,
     activeRequestIds: new Set(),
@@ -71,9 +76,10 @@ export async function startFrontend(config: FrontendConfig, log: Log): Promise<R
     routerMode: router.mode,
   });
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.httpPort, config.httpHost, resolve);
+  await listen(server, config.httpPort, config.httpHost).catch(async (err: unknown) => {
+    await discovery.close();
+    await nc.close();
+    throw err;
   });
   const { port } = server.address() as AddressInfo;
   return {

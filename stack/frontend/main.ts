@@ -3,6 +3,7 @@
 
 import { parseConfig, USAGE, UsageError } from './config.ts';
 import { startFrontend } from './frontend.ts';
+import { exitOnStartupFailure } from '../startup.ts';
 import { log, writeOut } from './log.ts';
 
 async function main(): Promise<void> {
@@ -38,7 +39,4 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`frontend: failed to start: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure('frontend'));

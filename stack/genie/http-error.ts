@@ -1,14 +1,5 @@
+import { HttpError } from '../../protocol/http/http-error.ts';
 import { TensorError, type TensorErrorKind } from '../../protocol/tensor/tensor.ts';
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
 
 const STATUS_BY_KIND: Record<TensorErrorKind, number> = {
   malformed: 400,

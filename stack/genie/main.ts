@@ -1,5 +1,6 @@
 // Mock Genie tensor server: `npm run genie -- --host 127.0.0.1 --port 0`.
 import type { AddressInfo } from 'node:net';
+import { exitOnStartupFailure, listen } from '../startup.ts';
 import { parseArgs } from './config.ts';
 import { createGenieServer } from './server.ts';
 
@@ -16,14 +17,10 @@ const server = createGenieServer(config);
 // default would close the idle socket just as they reuse it (EPIPE on a POST, not retryable).
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
-server.on('error', (err) => {
-  console.error(`genie: cannot listen on ${config.host}:${config.port}: ${err.message}`);
-  process.exit(1);
-});
-server.listen(config.port, config.host, () => {
+listen(server, config.port, config.host).then(() => {
   const { port } = server.address() as AddressInfo;
   console.log(`listening on http://${config.host}:${port}`);
-});
+}, exitOnStartupFailure('genie'));
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {

@@ -1,5 +1,5 @@
 // multipart/form-data decoding (RFC 7578) for a body that is already in memory.
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../../protocol/http/http-error.ts';
 
 export interface FormPart {
   name: string;

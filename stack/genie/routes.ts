@@ -4,7 +4,7 @@ import { decodeNpy, encodeNpy, NPY_CONTENT_TYPE } from '../../protocol/tensor/np
 import { applyOp, lookupOp, OPS } from '../../protocol/tensor/ops.ts';
 import { formatShape, type Tensor } from '../../protocol/tensor/tensor.ts';
 import { MAX_GRAPH_INPUTS, type GenieServerConfig } from './config.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../../protocol/http/http-error.ts';
 import type { FormPart } from './multipart.ts';
 import type { ServerStats } from './stats.ts';
 

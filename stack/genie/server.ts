@@ -1,14 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { readBody, discardRest } from './body.ts';
+import { discardRest, readBody } from '../../protocol/http/body.ts';
+import { HttpError } from '../../protocol/http/http-error.ts';
 import { maxRequestBytes, type GenieServerConfig } from './config.ts';
-import { HttpError, toHttpError } from './http-error.ts';
+import { toHttpError } from './http-error.ts';
 import { boundaryOf, parseMultipart } from './multipart.ts';
 import { execute, executeSubgraph, health, rootInfo, type TensorReply } from './routes.ts';
 import { ServerStats } from './stats.ts';
 
 type TensorRoute = typeof execute;
-/** How much of a refused upload is read and dropped so the client sees the 413, not a reset. */
-const DRAIN_CAP_BYTES = 1 << 30;
 
 const TENSOR_ROUTES: Record<string, TensorRoute> = { '/execute': execute, '/execute_subgraph': executeSubgraph };
 
@@ -22,7 +21,7 @@ export function createGenieServer(config: GenieServerConfig): Server {
 
   async function runTensorRoute(req: IncomingMessage, res: ServerResponse, route: TensorRoute): Promise<void> {
     stats.requestsTotal++;
-    const body = await readBody(req, limit);
+    const body = await readBody(req, limit, '(raise --max-tensor-bytes)');
     stats.bytesIn += body.length;
     const result: TensorReply = route(parseMultipart(body, boundaryOf(req.headers['content-type'])), config, stats);
     stats.requestsSuccess++;
@@ -51,7 +50,7 @@ export function createGenieServer(config: GenieServerConfig): Server {
       if (TENSOR_ROUTES[path] && req.method === 'POST') stats.requestsFailed++;
       stats.countError(status);
       if (status >= 500) console.error(err);
-      if (!req.readableEnded) discardRest(req, DRAIN_CAP_BYTES);
+      discardRest(req);
       sendJson(res, status, { detail: message });
     });
   });

@@ -14,21 +14,13 @@ import { Engine } from './engine/engine.ts';
 import { Rng } from './engine/hash.ts';
 import { TimingModel } from './engine/timing-model.ts';
 import { createWorkerServer } from './http/server.ts';
+import { exitOnStartupFailure, listen, reach, within } from '../startup.ts';
 import { stdoutLogger as log } from './log.ts';
 
 /** How long a crashing worker waits for already-written tokens to leave the process. */
 const CRASH_FLUSH_MS = 200;
-/** A cluster service that does not answer within this fails startup instead of hanging it. */
-const CONNECT_TIMEOUT_MS = 20_000;
 /** SIGTERM must exit quickly even when etcd or NATS is unreachable (the lease then just expires). */
 const SHUTDOWN_STEP_TIMEOUT_MS = 2_000;
-
-function within<T>(what: string, promise: Promise<T>, ms = CONNECT_TIMEOUT_MS): Promise<T> {
-  const timeout = sleep(ms, undefined, { ref: false }).then(() => {
-    throw new Error(`${what} did not finish within ${ms} ms`);
-  });
-  return Promise.race([promise, timeout]);
-}
 
 function parseOrExit(): WorkerOptions {
   const argv = process.argv.slice(2);
@@ -67,18 +59,15 @@ async function main(): Promise<void> {
 
   const server = createWorkerServer({ engine, model: o.model, workerId: o.workerId, seed: o.seed, maxModelLen: o.maxModelLen, isReady: () => ready });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, resolve);
-  });
+  await listen(server, o.port, o.host);
   const url = `http://${o.host}:${(server.address() as AddressInfo).port}`;
 
   if (o.nats !== undefined && o.etcd !== undefined) {
     const { NatsWorkerService } = await import('./cluster/nats-service.ts');
     const { EtcdRegistration } = await import('./cluster/etcd-registration.ts');
     log.info(`connecting to NATS ${o.nats}`);
-    const nats = await within(
-      `connecting to NATS at ${o.nats}`,
+    const nats = await reach(
+      `NATS at ${o.nats}`,
       NatsWorkerService.start({ url: o.nats, namespace: o.namespace, workerId: o.workerId, model: o.model, heartbeatMs: o.heartbeatMs, engine, log }),
     );
     kvEvents.attach((event) => nats.publishKvEvent(event));
@@ -94,8 +83,8 @@ async function main(): Promise<void> {
       startedAt: Date.now(),
     };
     log.info(`registering in etcd ${o.etcd}`);
-    const etcd = await within(
-      `registering in etcd at ${o.etcd}`,
+    const etcd = await reach(
+      `etcd at ${o.etcd}`,
       EtcdRegistration.register(o.etcd, workerKey(o.namespace, o.workerId), registration, o.leaseTtlS, log),
     );
     cluster = { nats, etcd };
@@ -126,7 +115,4 @@ async function main(): Promise<void> {
   process.stdout.write(`listening on ${url}\n`);
 }
 
-main().catch((e: Error) => {
-  process.stderr.write(`worker: ${e.stack ?? e.message}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure('worker'));

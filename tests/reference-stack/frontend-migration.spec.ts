@@ -5,9 +5,10 @@ import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { test, expect } from '../../fixtures/index.ts';
 import type { ControlMessage, GenerateChunk, GenerateRequest, WorkerRegistration } from '../../protocol/messages.ts';
 import { controlSubject, generateSubject } from '../../protocol/subjects.ts';
+import { HttpError } from '../../protocol/http/http-error.ts';
 import { WorkerRegistry } from '../../stack/frontend/discovery/worker-registry.ts';
 import { Dispatcher } from '../../stack/frontend/dispatch/dispatcher.ts';
-import { CancelledError, generate, GenerationError, type GenerationRequest } from '../../stack/frontend/generation/generate.ts';
+import { CancelledError, generate, type GenerationRequest } from '../../stack/frontend/generation/generate.ts';
 import { ReplyMux } from '../../stack/frontend/generation/reply-mux.ts';
 import { TurnPublisher } from '../../stack/frontend/generation/turn-publisher.ts';
 import { FrontendMetrics } from '../../stack/frontend/metrics.ts';
@@ -100,6 +101,7 @@ test.describe('frontend migration and cancellation (fake workers)', () => {
     const fakes = workers.map(([id, script]) => new FakeWorker(nc, ns, id, script));
     for (const [id] of workers) registry.upsert(registration(id));
     const deps = {
+      nats: nc,
       publisher: new TurnPublisher(nc),
       replies: new ReplyMux(nc),
       namespace: ns,
@@ -142,7 +144,7 @@ test.describe('frontend migration and cancellation (fake workers)', () => {
     const fe = frontendFor(namespace, [['a', { kind: 'retryable-error', at: 2 }], ['b', { kind: 'ok' }]], { migrationLimit: 0 });
     await nc.flush();
     const err = await fe.run(request('req-3')).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(GenerationError);
+    expect(err).toBeInstanceOf(HttpError);
     expect(err).toMatchObject({ status: 502, message: /migration limit \(0\) is reached/ });
     expect(fe.fakes[1]!.received).toHaveLength(0);
   });

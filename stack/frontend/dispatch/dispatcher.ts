@@ -2,6 +2,7 @@
 // New requests are ordered by the Scheduler; follow-up phases of requests already
 // admitted (decode after prefill, migrations) wait in a FIFO served before new work.
 
+import { HttpError } from '../../../protocol/http/http-error.ts';
 import type { WorkerRole } from '../../../protocol/messages.ts';
 import type { WorkerEntry, WorkerRegistry } from '../discovery/worker-registry.ts';
 import type { DecisionKind, Router, RoutingRequest } from '../routing/router.ts';
@@ -28,21 +29,12 @@ export interface PlacementRequest {
   exclude: ReadonlySet<string>;
 }
 
-export class DispatchError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 interface Waiter extends PlacementRequest {
   since: number;
   /** A new request, not a later phase: until it reaches a worker only the dispatcher can report its end. */
   admitted: boolean;
   resolve(placement: Placement): void;
-  reject(err: DispatchError): void;
+  reject(err: HttpError): void;
 }
 
 const DECODE_ROLES: readonly WorkerRole[] = ['decode', 'agg'];
@@ -72,7 +64,7 @@ export class Dispatcher {
   /** A new request: ordered by the scheduler. Rejects at once when the queue is full. */
   admit(req: PlacementRequest): Promise<Placement> {
     if (this.scheduler.size >= this.maxQueue) {
-      return Promise.reject(new DispatchError(503, `frontend queue is full (${this.maxQueue} requests waiting)`));
+      return Promise.reject(new HttpError(503, `frontend queue is full (${this.maxQueue} requests waiting)`));
     }
     return new Promise((resolve, reject) => {
       const now = Date.now();
@@ -189,7 +181,7 @@ export class Dispatcher {
 
   private fail(w: Waiter, message: string): void {
     this.abandon(w);
-    w.reject(new DispatchError(503, message));
+    w.reject(new HttpError(503, message));
   }
 
   /** The scheduler handed this request out and it will never run: policies that count it as active must hear so. */

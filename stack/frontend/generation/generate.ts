@@ -2,8 +2,9 @@
 // decode when the stack is disaggregated, and migration to another worker when a stream
 // breaks, re-sending the tokens generated so far so the client sees one unbroken stream.
 
+import { HttpError } from '../../../protocol/http/http-error.ts';
 import type { GenerateChunk, GenerateRequest } from '../../../protocol/messages.ts';
-import { DispatchError, type Dispatcher, type Phase, type Placement, type PlacementRequest } from '../dispatch/dispatcher.ts';
+import type { Dispatcher, Phase, Placement, PlacementRequest } from '../dispatch/dispatcher.ts';
 import type { FrontendMetrics } from '../metrics.ts';
 import type { RoutingRequest } from '../routing/router.ts';
 import type { QueuedRequest, Scheduler } from '../scheduler/scheduler.ts';
@@ -52,15 +53,6 @@ export interface GenerationResult {
   migrations: number;
 }
 
-export class GenerationError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export class CancelledError extends Error {
   constructor(requestId: string) {
     super(`request ${requestId} cancelled by its client`);
@@ -92,7 +84,11 @@ export async function generate(
 
   try {
     for (;;) {
-      const placement = await waitForWorker(deps, { queued: req.queued, routing: req.routing, model: req.model, phase, exclude }, queueMs === undefined, signal);
+      const placement = await waitForWorker(deps, { queued: req.queued, routing: req.routing, model: req.model, phase, exclude }, queueMs === undefined, signal).catch(
+        (err: unknown) => {
+          throw err instanceof HttpError && migrations > 0 ? new HttpError(err.status, `migration failed: ${err.message}`) : err;
+        },
+      );
       if (queueMs === undefined) {
         queueMs = placement.queueMs;
         observer.placed?.({ workerId: placement.worker.registration.id, queueMs });
@@ -110,7 +106,7 @@ export async function generate(
         case 'cancelled':
           throw new CancelledError(req.requestId);
         case 'failed':
-          throw new GenerationError(end.status, end.message);
+          throw new HttpError(end.status, end.message);
         case 'done':
           if (placement.phase === 'prefill' && generated.length < req.maxTokens) {
             prefillWorkerId = workerId;
@@ -132,7 +128,7 @@ export async function generate(
           };
         case 'broken': {
           if (migrations >= deps.migrationLimit) {
-            throw new GenerationError(
+            throw new HttpError(
               502,
               `stream from worker ${workerId} broke (${end.cause}) and the migration limit (${deps.migrationLimit}) is reached`,
             );
@@ -150,9 +146,6 @@ export async function generate(
   } catch (err) {
     complete(false);
     if (err instanceof CancelledError) deps.metrics.cancellations.inc();
-    if (err instanceof DispatchError) {
-      throw new GenerationError(err.status, migrations > 0 ? `migration failed: ${err.message}` : err.message);
-    }
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 // One attempt of a request on one worker: publish the GenerateRequest with a reply subject
 // and follow its chunk stream until it ends, breaks, fails or the client goes away.
 
-import { JSONCodec } from 'nats';
+import { JSONCodec, type NatsConnection } from 'nats';
 import type { ControlMessage, GenerateChunk, GenerateRequest } from '../../../protocol/messages.ts';
 import { controlSubject, generateSubject } from '../../../protocol/subjects.ts';
 import type { WorkerRegistry } from '../discovery/worker-registry.ts';
@@ -22,7 +22,12 @@ export interface StreamDeps {
   registry: WorkerRegistry;
   streamTimeoutMs: number;
   log: (line: string) => void;
+  /** The connected NATS server's max_payload and where it is, for a request too big to send. */
+  nats: Pick<NatsConnection, 'getServer' | 'info'>;
 }
+
+/** nats-server's default max_payload, until the server's INFO says otherwise. */
+const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 const requestCodec = JSONCodec<GenerateRequest>();
 const chunkCodec = JSONCodec<GenerateChunk>();
@@ -82,7 +87,19 @@ export function streamFromWorker(
       }
       onChunk(chunk);
     });
-    deps.publisher.publish(generateSubject(deps.namespace, workerId), requestCodec.encode(request), { reply: reply.subject }, (err) =>
+    const data = requestCodec.encode(request);
+    // NATS refuses a message over the server's max_payload; retrying elsewhere cannot help.
+    const maxPayload = deps.nats.info?.max_payload ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    if (data.length > maxPayload) {
+      return finish({
+        kind: 'failed',
+        status: 413,
+        message:
+          `request of ${request.promptTokens.length + request.generatedTokens.length} tokens is ${data.length} bytes as a NATS message, ` +
+          `over the max_payload of ${maxPayload} bytes of the NATS server at ${deps.nats.getServer()} (raise max_payload in its configuration)`,
+      });
+    }
+    deps.publisher.publish(generateSubject(deps.namespace, workerId), data, { reply: reply.subject }, (err) =>
       finish({ kind: 'failed', status: 503, message: `request not sent to worker ${workerId}: ${err.message}` }),
     );
   });

@@ -4,11 +4,12 @@
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError } from '../../../protocol/http/http-error.ts';
 import { blockHashes } from '../../../protocol/kv-blocks.ts';
 import { parseGenerationRequest, type Endpoint } from '../../../protocol/openai/request.ts';
 import { FORCE_ERROR_HEADER, QUEUE_MS_HEADER, REQUEST_ID_HEADER, WORKER_ID_HEADER } from '../../../protocol/headers.ts';
 import type { WorkerRegistry } from '../discovery/worker-registry.ts';
-import { CancelledError, generate, GenerationError, type GenerationDeps, type GenerationRequest, type GenerationResult } from '../generation/generate.ts';
+import { CancelledError, generate, type GenerationDeps, type GenerationRequest, type GenerationResult } from '../generation/generate.ts';
 import type { RoutingRequest } from '../routing/router.ts';
 import { requestContext } from '../scheduler/request-context.ts';
 import { fullBody, responseIdentity, streamChunk, usageChunk, type ResponseIdentity } from './openai-response.ts';
@@ -114,7 +115,7 @@ export async function handleGeneration(
     if (err instanceof CancelledError) {
       status = 'cancelled';
       res.destroy();
-    } else if (err instanceof GenerationError) {
+    } else if (err instanceof HttpError) {
       status = 'error';
       deps.log(`request failed request_id=${requestId} status=${err.status} ${err.message}`);
       writer.fail(err.status, err.message);

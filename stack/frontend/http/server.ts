@@ -1,6 +1,9 @@
 // The frontend's HTTP surface: the OpenAI API plus /health, /metrics and /debug/scheduler.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { discardRest, readBody } from '../../../protocol/http/body.ts';
+import { HttpError } from '../../../protocol/http/http-error.ts';
+import { MAX_REQUEST_BODY_BYTES } from '../../../protocol/openai/request.ts';
 import type { FrontendMetrics } from '../metrics.ts';
 import { handleGeneration, type HandlerDeps } from './generation-handler.ts';
 import { sendError, sendJson } from './send.ts';
@@ -10,46 +13,15 @@ export interface ServerDeps extends HandlerDeps {
   routerMode: string;
 }
 
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
-
-class BodyError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The whole body; events rather than `for await`, whose async iterator costs a few percent of the hot path. */
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.destroy();
-        reject(new BodyError(413, `request body exceeds ${MAX_BODY_BYTES} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.once('error', reject);
-    req.once('close', () => reject(new Error('request closed before its body was read')));
-  });
-}
-
 async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const raw = await readBody(req);
+  const raw = await readBody(req, MAX_REQUEST_BODY_BYTES);
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));
   } catch (err) {
-    throw new BodyError(400, `request body is not valid JSON: ${(err as Error).message}`);
+    throw new HttpError(400, `request body is not valid JSON: ${(err as Error).message}`);
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BodyError(400, 'request body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'request body must be a JSON object');
   return body as Record<string, unknown>;
 }
 
@@ -102,7 +74,8 @@ async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
 export function createFrontendServer(deps: ServerDeps): Server {
   return createServer((req, res) => {
     route(deps, req, res).catch((err: unknown) => {
-      if (err instanceof BodyError) return sendError(res, err.status, err.message);
+      discardRest(req);
+      if (err instanceof HttpError) return sendError(res, err.status, err.message);
       deps.log(`ERROR ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
       sendError(res, 500, `internal error: ${(err as Error).message}`);
     });

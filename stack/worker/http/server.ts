@@ -5,13 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { FORCE_ERROR_HEADER, WORKER_ID_HEADER } from '../../../protocol/headers.ts';
+import { discardRest, readBody } from '../../../protocol/http/body.ts';
+import { HttpError } from '../../../protocol/http/http-error.ts';
 import type { Engine } from '../engine/engine.ts';
 import { RequestRejected } from '../engine/sequence.ts';
 import { sendError, sendJson } from './openai-errors.ts';
-import { parseGenerationRequest, type Endpoint } from '../../../protocol/openai/request.ts';
+import { MAX_REQUEST_BODY_BYTES, parseGenerationRequest, type Endpoint } from '../../../protocol/openai/request.ts';
 import { JsonResponseSink, SseResponseSink, type ResponseContext } from './response-sinks.ts';
-
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface WorkerHttpOptions {
   engine: Engine;
@@ -89,7 +89,14 @@ export function createWorkerServer(o: WorkerHttpOptions): Server {
       path === '/v1/completions' ? 'completion' : path === '/v1/chat/completions' ? 'chat' : undefined;
     if (endpoint !== undefined) {
       if (req.method !== 'POST') return sendError(res, 405, `${path} accepts POST only.`, null, idHeader);
-      return readBody(req, res, (raw) => generate(endpoint, req, res, raw));
+      readBody(req, MAX_REQUEST_BODY_BYTES).then(
+        (raw) => generate(endpoint, req, res, raw.toString('utf8')),
+        (err: unknown) => {
+          discardRest(req);
+          if (err instanceof HttpError) sendError(res, err.status, err.message, null, idHeader);
+        },
+      );
+      return;
     }
     if (req.method !== 'GET') return sendError(res, 405, `${path} accepts GET only.`, null, idHeader);
     switch (path) {
@@ -108,17 +115,4 @@ export function createWorkerServer(o: WorkerHttpOptions): Server {
         return sendError(res, 404, `No route ${req.method} ${path}.`, null, idHeader);
     }
   });
-
-  function readBody(req: IncomingMessage, res: ServerResponse, then: (raw: string) => void): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) return sendError(res, 413, `Request body exceeds ${MAX_BODY_BYTES} bytes.`, null, idHeader);
-      then(Buffer.concat(chunks).toString('utf8'));
-    });
-  }
 }
