@@ -26,6 +26,7 @@ export const DEFAULT_RUN_JSON_FILE = 'reports/run.json';
 export default class MarkdownReporter implements Reporter {
   private readonly options: Required<Omit<MarkdownReporterOptions, 'jsonFile'>> & { jsonFile: string | null };
   private baseDir = process.cwd();
+  private rootDir: string | undefined;
   private shard: RunRecord['shard'] = null;
   private readonly records = new Map<string, TestRecord>();
   private readonly globalErrors: string[] = [];
@@ -46,12 +47,13 @@ export default class MarkdownReporter implements Reporter {
 
   onBegin(config: FullConfig, _suite: Suite): void {
     if (config.configFile) this.baseDir = dirname(config.configFile);
+    this.rootDir = config.rootDir;
     this.shard = config.shard;
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
     const previous = this.records.get(test.id);
-    this.records.set(test.id, collectTest(test, result, this.options.logTailLines, previous));
+    this.records.set(test.id, collectTest(test, result, { logTailLines: this.options.logTailLines, rootDir: this.rootDir }, previous));
   }
 
   onError(error: TestError): void {

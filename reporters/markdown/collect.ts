@@ -13,6 +13,8 @@ import { stripAnsi } from './text.ts';
 
 export const SERVICES_PROVIDER_ANNOTATION = 'services-provider';
 export const STACK_PROFILE_ANNOTATION = 'stack-profile';
+/** Set by the stack fixture when the profile's executables are stand-ins, not real engines. */
+export const STAND_IN_ANNOTATION = 'stand-in';
 export const SCENARIO_METRICS_ATTACHMENT = 'scenario-metrics';
 export const GENIE_RESULTS_ATTACHMENT = 'genie-results';
 
@@ -56,12 +58,19 @@ function parsedAll<T>(parsed: Parsed<T>[], problems: string[]): T[] {
   return values;
 }
 
+export interface CollectOptions {
+  /** Lines of each process log kept for a failure. */
+  logTailLines: number;
+  /** The config's rootDir: files and folders are named relative to it. */
+  rootDir?: string;
+}
+
 /**
  * Builds the record for a test from its latest attempt. `previous` is the record of the
  * attempt before, kept for its failure details when a retry passes (a flaky test).
  */
-export function collectTest(test: TestCase, result: TestResult, logTailLines: number, previous?: TestRecord): TestRecord {
-  const { file, folder } = specLocation(test);
+export function collectTest(test: TestCase, result: TestResult, options: CollectOptions, previous?: TestRecord): TestRecord {
+  const { file, folder } = specLocation(test, options.rootDir);
   const where = `${file}:${test.location.line}`;
   const failedAttempt = result.status !== 'passed' && result.status !== 'skipped';
   const problems: string[] = [];
@@ -80,9 +89,10 @@ export function collectTest(test: TestCase, result: TestResult, logTailLines: nu
     skipReason: result.status === 'skipped' ? annotationOf(test, result, 'skip') : undefined,
     servicesProvider: annotationOf(test, result, SERVICES_PROVIDER_ANNOTATION),
     stackProfile: annotationOf(test, result, STACK_PROFILE_ANNOTATION),
+    standIn: annotationOf(test, result, STAND_IN_ANNOTATION),
     errors: failedAttempt ? errorText(result) : (previous?.errors ?? []),
     logTails: failedAttempt
-      ? result.attachments.filter(isProcessLog).map((a) => logTail(a, logTailLines))
+      ? result.attachments.filter(isProcessLog).map((a) => logTail(a, options.logTailLines))
       : (previous?.logTails ?? []),
     attachmentNames: result.attachments.map((a) => a.name),
     scenarioMetrics: parsedAll(

@@ -12,10 +12,10 @@ export interface TestRecord {
   title: string;
   /** describe titles, outermost first */
   describes: string[];
-  /** path relative to the project's testDir, POSIX separators */
+  /** path relative to the config's rootDir (its top-level testDir), else the project's testDir; POSIX separators */
   file: string;
   line: number;
-  /** folder of `file` relative to testDir, `.` for files at its root */
+  /** folder of `file`, `.` for files at the root */
   folder: string;
   tags: string[];
   outcome: Outcome;
@@ -24,6 +24,8 @@ export interface TestRecord {
   skipReason?: string;
   servicesProvider?: string;
   stackProfile?: string;
+  /** What stood in for the real engines (the `stand-in` annotation), when the test ran on stand-ins. */
+  standIn?: string;
   /** errors of the last failing attempt (failed and flaky tests) */
   errors: string[];
   logTails: LogTail[];

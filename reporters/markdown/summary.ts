@@ -30,6 +30,16 @@ function skipReasons(run: RunRecord): string | undefined {
   );
 }
 
+function standIns(run: RunRecord): string | undefined {
+  const tests = run.tests.filter((t) => t.standIn !== undefined);
+  if (tests.length === 0) return undefined;
+  const what = [...new Set(tests.map((t) => t.standIn))].join(', ');
+  return (
+    `**Stand-ins:** ${tests.length} test(s) ran against stand-in executables (${what}), not real engines. ` +
+    `The tables count them in rows of their own (\`… (stand-ins)\`), so no GPU tier counts them.`
+  );
+}
+
 export function renderSummary(run: RunRecord): string {
   const counts = countOutcomes(run.tests);
   const parts = [
@@ -44,6 +54,7 @@ export function renderSummary(run: RunRecord): string {
       ['Stack profile', 'Services provider', 'Machine', 'Node'],
       [[recorded(run, 'stackProfile', run.environment.stack), recorded(run, 'servicesProvider', run.environment.servicesFallback), run.environment.machine, run.environment.node]],
     ),
+    standIns(run),
     skipReasons(run),
     counts.total > 0 ? outcomePie(counts) : undefined,
   ];

@@ -21,10 +21,14 @@ function groupsOf(tests: TestRecord[], keys: (t: TestRecord) => string[]): Map<s
   return groups;
 }
 
+/** A test that ran against stand-in executables counts in a row of its own: `@gpu_1` counts only real engines. */
+export const STAND_IN_ROW = ' (stand-ins)';
+const row = (test: TestRecord, key: string): string => (test.standIn ? `${key}${STAND_IN_ROW}` : key);
+
 export function renderTables(tests: TestRecord[]): string | undefined {
   if (tests.length === 0) return undefined;
-  const byTag = groupsOf(tests, (t) => (t.tags.length > 0 ? t.tags : ['(untagged)']));
-  const byFolder = groupsOf(tests, (t) => [t.folder === '.' ? '(root)' : t.folder]);
+  const byTag = groupsOf(tests, (t) => (t.tags.length > 0 ? t.tags : ['(untagged)']).map((tag) => row(t, tag)));
+  const byFolder = groupsOf(tests, (t) => [row(t, t.folder === '.' ? '(root)' : t.folder)]);
   return ['## Results by tag and folder', groupTable('By tag', 'Tag', byTag), groupTable('By folder', 'Folder', byFolder)].join(
     '\n\n',
   );

@@ -3,7 +3,7 @@
 // a latency tail is queueing behind.
 
 import { readFileSync } from 'node:fs';
-import { listProcs } from '../../fixtures/process/proc-table.ts';
+import { listProcs } from '../../fixtures/process/os-processes.ts';
 
 /** Kernel clock ticks per second (USER_HZ); 100 on every mainstream Linux build. */
 const TICKS_PER_S = 100;

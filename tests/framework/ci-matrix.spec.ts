@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { expect, test } from '../../fixtures/index.ts';
 import { REPO_ROOT } from '../../fixtures/state-dir.ts';
+import { expect, test, type InlineTest } from './helpers/inline-test.ts';
 import { buildMatrix, listTests, tierProblems, type ListedTest } from '../../scripts/ci-matrix.ts';
 
 const tag = ['@e2e', '@framework'];
@@ -26,13 +25,9 @@ const UNTIERED_SPEC = `import { test } from '@playwright/test';
 test('forgot its tier', { tag: '@scheduling' }, () => {});
 `;
 
-/** A throwaway project inside the repo (so its specs resolve @playwright/test) with its own config. */
-function fakeProject(specs: Record<string, string>): string {
-  const dir = test.info().outputPath('project');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'playwright.config.ts'), `export default { testDir: '.', reporter: 'list' };\n`);
-  for (const [name, body] of Object.entries(specs)) writeFileSync(join(dir, name), body);
-  return join(dir, 'playwright.config.ts');
+/** A throwaway project (the inline-test harness's) for ci-matrix to plan; returns its config. */
+function fakeProject(inline: InlineTest, specs: Record<string, string>): string {
+  return join(inline.write(specs), 'playwright.config.ts');
 }
 
 function ciMatrix(config: string, event: string) {
@@ -44,8 +39,8 @@ function listed(tags: string[], count = 1): ListedTest[] {
 }
 
 test.describe('scripts/ci-matrix.ts', { tag }, () => {
-  test('plans the e2e tier on push, adds slow and GPU tiers nightly, with tags inherited from describe', async () => {
-    const config = fakeProject(TAGGED_SPECS);
+  test('plans the e2e tier on push, adds slow and GPU tiers nightly, with tags inherited from describe', async ({ inline }) => {
+    const config = fakeProject(inline, TAGGED_SPECS);
     const push = await ciMatrix(config, 'push');
     expect(push.exitCode, push.stderr).toBe(0);
     expect(push.stderr).toContain('4 test(s); tags: @e2e 2, @framework 1, @genie 1, @gpu_1 1, @scheduling 1, @slow 1, @workloads 1');
@@ -60,8 +55,8 @@ test.describe('scripts/ci-matrix.ts', { tag }, () => {
     expect(jobs.find((j) => j.tier === 'gpu_1')?.runner).toEqual(['self-hosted', 'linux', 'gpu_1']);
   });
 
-  test('fails naming file, line and title when a test has no tier tag', async () => {
-    const config = fakeProject({ ...TAGGED_SPECS, 'untiered.spec.ts': UNTIERED_SPEC });
+  test('fails naming file, line and title when a test has no tier tag', async ({ inline }) => {
+    const config = fakeProject(inline, { ...TAGGED_SPECS, 'untiered.spec.ts': UNTIERED_SPEC });
     const run = await ciMatrix(config, 'push');
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toBe('');
@@ -69,8 +64,8 @@ test.describe('scripts/ci-matrix.ts', { tag }, () => {
     expect(run.stderr).not.toContain('fast.spec.ts');
   });
 
-  test('two tier tags are as wrong as none, and an undocumented tag is named', async () => {
-    const config = fakeProject({ 'double.spec.ts': `import { test } from '@playwright/test';\ntest('both', { tag: ['@e2e', '@slow', '@frameworks'] }, () => {});\n` });
+  test('two tier tags are as wrong as none, and an undocumented tag is named', async ({ inline }) => {
+    const config = fakeProject(inline, { 'double.spec.ts': `import { test } from '@playwright/test';\ntest('both', { tag: ['@e2e', '@slow', '@frameworks'] }, () => {});\n` });
     const run = await ciMatrix(config, 'push');
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('"both": 2 tier tags (@e2e, @slow); one is allowed, or one GPU tier with @slow');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '../../fixtures/index.ts';
-import { readProc } from '../../fixtures/process/proc-table.ts';
+import { readProc } from '../../fixtures/process/os-processes.ts';
 import { isRunning, pidsFromLog } from './helpers/pids.ts';
 
 const tag = ['@e2e', '@framework'];

@@ -63,6 +63,31 @@ test.describe('OpenAI client', { tag: ['@e2e', '@framework'] }, () => {
     }
   });
 
+  test('a stream asks for the usage chunk unless the body says otherwise', async () => {
+    const bodies: unknown[] = [];
+    const server = await fakeServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        bodies.push(JSON.parse(raw));
+        sse(res, [delta('x')]);
+      });
+    });
+    try {
+      const client = new OpenAIClient(server.url, { model: 'm' });
+      await (await client.streamCompletions({ prompt: 'a' })).collect();
+      await (await client.streamChat({ messages: [], stream_options: { include_usage: false } })).collect();
+      await (await client.streamCompletions({ prompt: 'b', stream_options: undefined })).collect();
+      expect(bodies).toEqual([
+        { model: 'm', prompt: 'a', stream: true, stream_options: { include_usage: true } },
+        { model: 'm', messages: [], stream: true, stream_options: { include_usage: false } },
+        { model: 'm', prompt: 'b', stream: true },
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('an event split across writes is parsed once, whole', async () => {
     const server = await fakeServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });

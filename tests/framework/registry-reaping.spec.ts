@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type Procs } from '../../fixtures/index.ts';
 import { reapAbandoned } from '../../fixtures/process/pid-registry.ts';
 import { isRunning } from './helpers/pids.ts';
-import { listProcs } from '../../fixtures/process/proc-table.ts';
+import { listProcs } from '../../fixtures/process/os-processes.ts';
 
 const tag = ['@e2e', '@framework'];
 const PLAYWRIGHT_CLI = fileURLToPath(import.meta.resolve('@playwright/test/cli'));

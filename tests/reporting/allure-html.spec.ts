@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, expect, test } from '@playwright/test';
-import { runInline, runReportScript } from './inline-run.ts';
+import { chromium } from '@playwright/test';
+import { expect, test } from '../framework/helpers/inline-test.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -23,15 +23,15 @@ test('three', { tag: ['@e2e', '@framework'] }, async () => { expect(1, 'one is t
 test('four', { tag: ['@gpu_1', '@framework'] }, async () => { test.skip(true, 'no GPU'); });
 `;
 
-test('npm run report builds an Allure HTML that shows the run totals in Chromium', { tag: ['@e2e', '@reporting'] }, async ({}, testInfo) => {
+test('npm run report builds an Allure HTML that shows the run totals in Chromium', { tag: ['@e2e', '@reporting'] }, async ({ inline }, testInfo) => {
   test.skip(!existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/setup.d/chromium.sh (apt-get install -y chromium)`);
   testInfo.setTimeout(240_000);
-  const dir = testInfo.outputPath('html');
-  const run = await runInline(dir, { 'basic.spec.ts': SPEC });
+  const run = await inline.run({ 'basic.spec.ts': SPEC });
+  const dir = run.dir;
   expect(run.exitCode, run.output).toBe(1);
 
   for (const n of [1, 2]) {
-    const report = await runReportScript(dir);
+    const report = await inline.report(dir);
     expect(report.exitCode, report.output).toBe(0);
     expect(report.output).toContain(`history: ${n} run(s)`);
   }

@@ -1,8 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
 import type { RunRecord } from '../../reporters/markdown/model.ts';
-import { readAllureResults, runPlaywright, runReportScript, writeProject } from './inline-run.ts';
+import { expect, readAllureResults, test } from '../framework/helpers/inline-test.ts';
 
 /** Six tests over two files, so each of two shards gets some. */
 const spec = (file: string) => `
@@ -17,17 +16,16 @@ for (const n of [1, 2, 3]) {
 }
 `;
 
-test('two blob shards merge into one summary and one Allure report', { tag: ['@e2e', '@reporting'] }, async ({}, testInfo) => {
+test('two blob shards merge into one summary and one Allure report', { tag: ['@e2e', '@reporting'] }, async ({ inline }, testInfo) => {
   testInfo.setTimeout(240_000);
-  const dir = testInfo.outputPath('sharded');
-  writeProject(dir, { 'a.spec.ts': spec('a'), 'b.spec.ts': spec('b') }, {
+  const dir = inline.write({ 'a.spec.ts': spec('a'), 'b.spec.ts': spec('b') }, {
     config: { fullyParallel: true },
     reporter: `[['blob', { outputDir: process.env.BLOB_DIR }], ...servewrightReporters({ markdown: { stepSummary: false } })]`,
   });
   // The blob reporter empties its folder, so each shard writes its own, as on separate CI machines.
-  const shard1 = await runPlaywright(dir, ['test', '--shard=1/2'], { BLOB_DIR: 'shard-1' });
+  const shard1 = await inline.playwright(dir, ['test', '--shard=1/2'], { BLOB_DIR: 'shard-1' });
   const firstShardRun = JSON.parse(readFileSync(join(dir, 'reports/run.json'), 'utf8')) as RunRecord;
-  const shard2 = await runPlaywright(dir, ['test', '--shard=2/2'], { BLOB_DIR: 'shard-2' });
+  const shard2 = await inline.playwright(dir, ['test', '--shard=2/2'], { BLOB_DIR: 'shard-2' });
   expect(shard1.exitCode, shard1.output).toBe(1);
   expect(shard2.exitCode, shard2.output).toBe(1);
   expect(firstShardRun.shard).toEqual({ current: 1, total: 2 });
@@ -37,7 +35,7 @@ test('two blob shards merge into one summary and one Allure report', { tag: ['@e
     for (const zip of readdirSync(join(dir, shard))) cpSync(join(dir, shard, zip), join(dir, 'blob-report', zip));
   }
 
-  const report = await runReportScript(dir, ['--no-history']);
+  const report = await inline.report(dir, ['--no-history']);
   expect(report.exitCode, report.output).toBe(0);
   expect(report.output).toContain('merged from 2 blob report(s)');
   const markdown = readFileSync(join(dir, 'reports/summary.md'), 'utf8');

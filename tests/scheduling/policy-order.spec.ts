@@ -2,7 +2,7 @@
 // dispatch order equal completion order, so the order responses come back in is the
 // order the policy chose.
 
-import { expect, test, type StartedStack } from '../../fixtures/index.ts';
+import { expect, phase, test, type StartedStack } from '../../fixtures/index.ts';
 import { attachScenarioMetrics, sampleOf } from './support/scenario-metrics.ts';
 import { ONE_SLOT, completionOrder, debugScheduler, holdWorker, stopStack, waitQueued } from './support/saturation.ts';
 
@@ -24,14 +24,16 @@ test('PLAS serves a short program before a long program that queued first; FCFS 
       frontend: { scheduler: policy, args: policy === 'plas' ? ['--scheduler-option', 'quantum-ms=5'] : [] },
       workers: ONE_SLOT,
     });
-    // The long program has been running for a while when its next call and a new short program's call arrive.
-    const blocker = await holdWorker(stack.client(), { 'x-program-id': 'long' });
-    const long2 = call(stack, 'long-2', 'long', 4);
-    await waitQueued(stack, 1);
-    const short1 = call(stack, 'short-1', 'short', 4);
-    await waitQueued(stack, 2);
-    blocker.release();
-    const finished = await completionOrder([long2, short1]);
+    const finished = await phase('traffic', async () => {
+      // The long program has been running for a while when its next call and a new short program's call arrive.
+      const blocker = await holdWorker(stack.client(), { 'x-program-id': 'long' });
+      const long2 = call(stack, 'long-2', 'long', 4);
+      await waitQueued(stack, 1);
+      const short1 = call(stack, 'short-1', 'short', 4);
+      await waitQueued(stack, 2);
+      blocker.release();
+      return completionOrder([long2, short1]);
+    });
     orders[policy] = finished.map((f) => f.id);
     await attachScenarioMetrics(testInfo, 'Autellix example: short program behind a long one', finished.map((f) => sampleOf(f.result)), {
       mode: policy.toUpperCase(),
@@ -39,11 +41,13 @@ test('PLAS serves a short program before a long program that queued first; FCFS 
       extra: { completionOrder: orders[policy] },
     });
     if (policy === 'plas') {
-      const { scheduler } = await debugScheduler(stack);
-      const programs = scheduler.programs as Record<string, { serviceMs: number; completedCalls: number }>;
-      expect(programs['long']!.completedCalls).toBe(2);
-      expect(programs['short']!.completedCalls).toBe(1);
-      expect(programs['long']!.serviceMs).toBeGreaterThan(programs['short']!.serviceMs);
+      await phase('assertions', async () => {
+        const { scheduler } = await debugScheduler(stack);
+        const programs = scheduler.programs as Record<string, { serviceMs: number; completedCalls: number }>;
+        expect(programs['long']!.completedCalls).toBe(2);
+        expect(programs['short']!.completedCalls).toBe(1);
+        expect(programs['long']!.serviceMs).toBeGreaterThan(programs['short']!.serviceMs);
+      });
     }
     await stopStack(stack);
   }

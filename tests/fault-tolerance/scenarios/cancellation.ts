@@ -3,6 +3,7 @@
 
 import {
   expect,
+  phase,
   test,
   ClientAbortError,
   ClientTimeoutError,
@@ -41,6 +42,10 @@ async function cancellations(stack: StartedStack): Promise<number> {
  * and it generated far fewer tokens than requested.
  */
 async function expectCancelled(stack: StartedStack, worker: StackWorker, marks: LogMarks, requestId: string, tokensBefore: number, c: CancellationCase): Promise<void> {
+  await phase('assertions', () => cancelledSince(stack, worker, marks, requestId, tokensBefore, c));
+}
+
+async function cancelledSince(stack: StartedStack, worker: StackWorker, marks: LogMarks, requestId: string, tokensBefore: number, c: CancellationCase): Promise<void> {
   const { patterns, metrics } = stack.profile;
   const poll = { timeout: c.timeoutMs };
   await expect.poll(() => loggedSince(worker.proc.log, marks.workers[worker.id]!, patterns.abortedRequest, requestId), {
@@ -75,7 +80,7 @@ export async function cancelInSequence(stack: StartedStack, client: OpenAIClient
       }
       outcome.catch(() => undefined);
       const requestId = await lastRequestIdSince(worker.proc.log, marks.workers[worker.id]!, stack.profile.patterns.newRequest, c.timeoutMs);
-      controller.abort();
+      await phase('fault', () => controller.abort());
       await expect(outcome).rejects.toBeInstanceOf(ClientAbortError);
       await expectCancelled(stack, worker, marks, requestId, tokensBefore, c);
       if (stack.profile.metrics.cancellationTotal) expect(await cancellations(stack)).toBeGreaterThan(cancelledBefore);
@@ -101,7 +106,7 @@ export async function cancelDuringDecode(stack: StartedStack, client: OpenAIClie
   const stream = await open(client, 'completion', requestBody('completion', LONG_PROMPT, c.maxTokens), { timeoutMs: c.timeoutMs });
   expect(await stream.take(5)).toHaveLength(5);
   const requestId = await lastRequestIdSince(decode.proc.log, marks.workers[decode.id]!, stack.profile.patterns.newRequest, c.timeoutMs);
-  stream.abort();
+  await phase('fault', () => stream.abort());
   await expect(stream.collect()).rejects.toBeInstanceOf(ClientAbortError);
   await expectCancelled(stack, decode, marks, requestId, tokensBefore, c);
   expect(loggedSince(prefill.proc.log, marks.workers[prefill.id]!, stack.profile.patterns.newPrefillRequest, requestId)).toBe(true);

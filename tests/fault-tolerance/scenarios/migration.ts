@@ -1,7 +1,7 @@
 // Migration scenarios from Dynamo's fault-tolerance suite, written against the stack
 // fixture and profile data only, so the reference and real-engine specs share them.
 
-import { expect, StreamErrorEvent, OpenAIHttpError, type StartedStack, type StackWorker, type OpenAIClient } from '../../../fixtures/index.ts';
+import { expect, phase, StreamErrorEvent, OpenAIHttpError, type StartedStack, type StackWorker, type OpenAIClient } from '../../../fixtures/index.ts';
 import { LONG_PROMPT, SHORT_PROMPT, open, requestBody, send, type Api } from './requests.ts';
 
 export interface MigrationCase {
@@ -58,22 +58,24 @@ async function startLong(stack: StartedStack, client: OpenAIClient, c: Omit<Migr
 
 /** The long request survives the death of its worker, token for token. */
 export async function survivesWorkerDeath(stack: StartedStack, client: OpenAIClient, c: MigrationCase): Promise<void> {
-  const warm = await warmUp(stack, client);
-  const before = await migrations(stack);
-
-  const long = await startLong(stack, client, c);
+  const { warm, before, long } = await phase('traffic', async () => {
+    const warm = await warmUp(stack, client);
+    return { warm, before: await migrations(stack), long: await startLong(stack, client, c) };
+  });
   // Round-robin sends the long request to the worker the warm-up did not use.
   expect(long.served).not.toBe(warm);
-  await stack.kill(long.served, c.signal === 'SIGKILL' ? { signal: 'SIGKILL' } : { signal: 'SIGTERM', graceMs: 2_000 });
+  await phase('fault', () => stack.kill(long.served, c.signal === 'SIGKILL' ? { signal: 'SIGKILL' } : { signal: 'SIGTERM', graceMs: 2_000 }));
 
-  // The reference run goes to the survivor while the migrated stream finishes there.
-  const [migrated, unbroken] = await Promise.all([long.outcome, send(client, c.api, long.body, { timeoutMs: c.timeoutMs })]);
-  expect(migrated.completionTokens).toBe(c.longTokens);
-  expect(migrated.text).toBe(unbroken.text);
+  await phase('assertions', async () => {
+    // The reference run goes to the survivor while the migrated stream finishes there.
+    const [migrated, unbroken] = await Promise.all([long.outcome, send(client, c.api, long.body, { timeoutMs: c.timeoutMs })]);
+    expect(migrated.completionTokens).toBe(c.longTokens);
+    expect(migrated.text).toBe(unbroken.text);
 
-  expect(await migrations(stack)).toBeGreaterThan(before);
-  // Log lines travel through a pipe, metrics over HTTP: the line may land a moment later.
-  await expect.poll(() => stack.frontend.proc.log.matchesSince(long.marks.frontend, stack.profile.patterns.streamDisconnected).length).toBeGreaterThan(0);
+    expect(await migrations(stack)).toBeGreaterThan(before);
+    // Log lines travel through a pipe, metrics over HTTP: the line may land a moment later.
+    await expect.poll(() => stack.frontend.proc.log.matchesSince(long.marks.frontend, stack.profile.patterns.streamDisconnected).length).toBeGreaterThan(0);
+  });
 }
 
 /** Every worker dies under the request: the client gets an error event, not a hang. */
@@ -93,16 +95,19 @@ export async function failsWhenEveryWorkerDies(stack: StartedStack, client: Open
 
 /** With migration disabled, a dead worker's request fails cleanly and nothing migrates. */
 export async function failsWithoutMigration(stack: StartedStack, client: OpenAIClient, c: Omit<MigrationCase, 'signal'>): Promise<void> {
-  await warmUp(stack, client);
-  const before = await migrations(stack);
-  const long = await startLong(stack, client, c);
-  await stack.kill(long.served, { signal: 'SIGKILL' });
-  const err = await long.outcome.catch((e: unknown) => e);
-  if (c.streaming) {
-    expect(err).toBeInstanceOf(StreamErrorEvent);
-  } else {
-    expect(err).toBeInstanceOf(OpenAIHttpError);
-    expect((err as OpenAIHttpError).status).toBeGreaterThanOrEqual(500);
-  }
-  expect(await migrations(stack)).toBe(before);
+  const { before, long } = await phase('traffic', async () => {
+    await warmUp(stack, client);
+    return { before: await migrations(stack), long: await startLong(stack, client, c) };
+  });
+  await phase('fault', () => stack.kill(long.served, { signal: 'SIGKILL' }));
+  await phase('assertions', async () => {
+    const err = await long.outcome.catch((e: unknown) => e);
+    if (c.streaming) {
+      expect(err).toBeInstanceOf(StreamErrorEvent);
+    } else {
+      expect(err).toBeInstanceOf(OpenAIHttpError);
+      expect((err as OpenAIHttpError).status).toBeGreaterThanOrEqual(500);
+    }
+    expect(await migrations(stack)).toBe(before);
+  });
 }

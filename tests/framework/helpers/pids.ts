@@ -1,4 +1,4 @@
-import { readProc } from '../../../fixtures/process/proc-table.ts';
+import { readProc } from '../../../fixtures/process/os-processes.ts';
 
 /** Alive means: exists and is not a zombie. */
 export function isRunning(pid: number): boolean {
