@@ -3,7 +3,9 @@ import { renderGenie } from './genie.ts';
 import type { RunRecord } from './model.ts';
 import { renderPerformance } from './performance.ts';
 import { renderSchedulingComparison } from './scheduling.ts';
+import { renderSessionStatistics } from './session-statistics.ts';
 import { renderSummary } from './summary.ts';
+import { renderSystemStatistics } from './system-statistics.ts';
 import { renderTables } from './tables.ts';
 
 export function renderDocument(run: RunRecord, title = 'servewright test summary'): string {
@@ -14,7 +16,9 @@ export function renderDocument(run: RunRecord, title = 'servewright test summary
     renderTables(run.tests),
     renderFailures(run.tests, run.globalErrors),
     renderPerformance(metrics),
+    renderSessionStatistics(metrics),
     renderSchedulingComparison(metrics),
+    renderSystemStatistics(metrics),
     renderGenie(run.tests.flatMap((t) => t.genieResults)),
     renderAttachmentProblems(run.tests),
   ];

@@ -6,7 +6,7 @@
 import { expect, test, type StartedStack } from '../../fixtures/index.ts';
 import type { SystemStatistics } from '../../reporters/markdown/attachments.ts';
 import { rsmModes, type RsmMode } from './support/rsm-mode.ts';
-import { debugScheduler } from './support/saturation.ts';
+import { debugScheduler, stopStack } from './support/saturation.ts';
 import { attachScenarioMetrics, cacheStats, engineDistribution, sampleOf, type RequestSample, type ScenarioExtras } from './support/scenario-metrics.ts';
 import { withScheduling } from './support/scheduler-ledger.ts';
 import { systemStatistics } from './support/system-statistics.ts';
@@ -242,6 +242,42 @@ for (const mode of rsmModes()) {
         locality_new_holder: docs.length,
         locality_hit: docs.length * (mode.localityTurns - 1),
       });
+    });
+
+    test('PLAS vs ATLAS: one workload of concurrent research agents on busy engines, run under each policy', tags, async ({ launchStack }, testInfo) => {
+      const agents = Array.from({ length: mode.numEngines }, (_, i) => `agent-${i}`);
+      const research = Array.from({ length: mode.researchBranches }, (_, i) => `r${i + 1}`);
+      const runs: Record<string, { ids: string[]; tokens: Record<string, number> }> = {};
+      for (const policy of ['plas', 'atlas']) {
+        // One sequence per engine: calls queue in the frontend, where the policy orders them.
+        const stack = await launchStack({
+          frontend: { scheduler: policy, routerMode: 'locality' },
+          workers: engines(mode).map((w) => ({ ...w, maxNumSeqs: 1 })),
+        });
+        const started = performance.now();
+        const perAgent = await Promise.all(
+          agents.map(async (agent) => {
+            const ask = (thread: string, parents: string[] | undefined, maxTokens: number) =>
+              call(stack, { requestId: `${agent}-${thread}`, programId: agent, threadId: thread, ...(parents ? { parents } : {}), prompt: `${agent} ${thread}`, maxTokens });
+            const plan = await ask('plan', undefined, 16);
+            const branches = await Promise.all(research.map((r, i) => ask(r, ['plan'], 16 * (i + 1))));
+            return [plan, ...branches, await ask('agg', research, 16)];
+          }),
+        );
+        const { samples } = await finish(stack, testInfo, 'Research agents on busy engines', perAgent.flat(), {
+          mode: policy.toUpperCase(),
+          totalDurationMs: performance.now() - started,
+          extra: { agents: agents.length },
+        });
+        runs[policy] = {
+          ids: samples.map((s) => s.requestId!).sort(),
+          tokens: Object.fromEntries(samples.map((s) => [s.requestId!, s.tokens])),
+        };
+        await stopStack(stack);
+      }
+      // Like with like: the same calls, each generating the same tokens, under both policies.
+      expect(runs['atlas']).toEqual(runs['plas']);
+      expect(runs['plas']!.ids).toHaveLength(agents.length * (research.length + 2));
     });
   });
 }

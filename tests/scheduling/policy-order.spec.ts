@@ -4,14 +4,15 @@
 
 import { expect, phase, test, type StartedStack } from '../../fixtures/index.ts';
 import { attachScenarioMetrics, sampleOf } from './support/scenario-metrics.ts';
+import { withScheduling } from './support/scheduler-ledger.ts';
 import { ONE_SLOT, completionOrder, debugScheduler, holdWorker, stopStack, waitQueued } from './support/saturation.ts';
 
 const tags = { tag: ['@e2e', '@scheduling'] };
 
-function call(stack: StartedStack, id: string, programId: string, maxTokens: number) {
+function call(stack: StartedStack, id: string, programId: string, maxTokens: number, thread: Record<string, string> = {}) {
   const done = stack.client().completions(
     { prompt: `${programId} asks something`, max_tokens: maxTokens },
-    { headers: { 'x-request-id': id, 'x-program-id': programId } },
+    { headers: { 'x-request-id': id, 'x-program-id': programId, ...thread } },
   );
   return { id, done };
 }
@@ -85,4 +86,45 @@ test('anti-starvation bounds the wait of a long program behind a stream of short
   // is promoted once it has waited as long as it was served, well before the stream ends.
   expect(positions['beta=0']).toBe(SHORTS);
   expect(positions['beta=1']).toBeLessThan(SHORTS - 1);
+});
+
+test('ATLAS serves the thread furthest behind on its critical path first; PLAS keeps arrival order within the program', tags, async ({ launchStack }, testInfo) => {
+  const orders: Record<string, string[]> = {};
+  const levels: Record<string, Record<string, number | null>> = {};
+  for (const policy of ['plas', 'atlas']) {
+    const started = performance.now();
+    const stack = await launchStack({ frontend: { scheduler: policy, args: ['--scheduler-option', 'quantum-ms=5'] }, workers: ONE_SLOT });
+    // The agent's "long" thread is being served, so its critical path grows past the quantum
+    // while the next calls queue: more of "long", a child of "long", and a fresh thread.
+    const blocker = await holdWorker(stack.client(), { 'x-program-id': 'agent', 'x-thread-id': 'long' });
+    const arrivals: [string, Record<string, string>][] = [
+      ['long-2', { 'x-thread-id': 'long' }],
+      ['child-1', { 'x-thread-id': 'child', 'x-parent-thread-ids': 'long' }],
+      ['fresh-1', { 'x-thread-id': 'fresh' }],
+    ];
+    const pending: ReturnType<typeof call>[] = [];
+    for (const [id, thread] of arrivals) {
+      pending.push(call(stack, id, 'agent', 4, thread));
+      await waitQueued(stack, pending.length);
+    }
+    blocker.release();
+    const finished = await completionOrder(pending);
+    orders[policy] = finished.map((f) => f.id);
+    const samples = await withScheduling(stack, finished.map((f) => sampleOf(f.result, f.id)));
+    levels[policy] = Object.fromEntries(samples.map((s) => [s.requestId!, s.scheduling!.priority]));
+    await attachScenarioMetrics(testInfo, 'Agent threads behind a long-running thread', samples, {
+      mode: policy.toUpperCase(),
+      totalDurationMs: performance.now() - started,
+      extra: { completionOrder: orders[policy] },
+    });
+    await stopStack(stack);
+  }
+  // PLAS ranks the program as a whole: one queue, arrival order. ATLAS ranks each thread by
+  // its critical path: "fresh" has none, "child" inherits "long"'s, so both wait behind it.
+  expect(orders).toEqual({ plas: ['long-2', 'child-1', 'fresh-1'], atlas: ['fresh-1', 'long-2', 'child-1'] });
+  expect(levels['atlas']!['fresh-1']).toBe(0);
+  expect(levels['atlas']!['long-2']).toBeGreaterThan(0);
+  expect(levels['atlas']!['child-1']).toBe(levels['atlas']!['long-2']);
+  expect(new Set(Object.values(levels['plas']!)).size).toBe(1);
+  expect(levels['plas']!['fresh-1']).toBeGreaterThan(0);
 });

@@ -1,0 +1,52 @@
+// Session end through the real frontend: the process table keeps at most `max-programs`
+// programs; past it the least recently active idle one is ended (its record dropped, so
+// its attained service no longer weighs on it), and a program with a call on a worker is
+// never ended. Seen through /debug/scheduler and the request ledger.
+
+import { expect, test, type StartedStack } from '../../fixtures/index.ts';
+import { ledger } from './support/scheduler-ledger.ts';
+import { debugScheduler, holdWorker } from './support/saturation.ts';
+
+const tags = { tag: ['@e2e', '@scheduling'] };
+
+async function turn(stack: StartedStack, requestId: string, programId: string): Promise<void> {
+  const res = await stack.client().completions(
+    { prompt: `${programId} says hello`, max_tokens: 4 },
+    { headers: { 'x-request-id': requestId, 'x-program-id': programId } },
+  );
+  expect(res.status).toBe(200);
+}
+
+async function table(stack: StartedStack): Promise<{ programs: Record<string, { completedCalls: number; running: number }>; evictedPrograms: number }> {
+  const { scheduler } = await debugScheduler(stack);
+  return scheduler as unknown as { programs: Record<string, { completedCalls: number; running: number }>; evictedPrograms: number };
+}
+
+test('past max-programs the least recently active idle session ends, a busy one stays, and an ended one starts over', tags, async ({ launchStack }) => {
+  // Two slots: one held by the busy program, one for the sessions under test, at the
+  // mock's real timings so every call attains more than the 5 ms quantum.
+  const stack = await launchStack({
+    frontend: { scheduler: 'plas', args: ['--scheduler-option', 'quantum-ms=5', '--scheduler-option', 'max-programs=2'] },
+    workers: [{ maxNumSeqs: 2, speedup: 1 }],
+  });
+  const blocker = await holdWorker(stack.client(), { 'x-program-id': 'busy' });
+  await turn(stack, 'old-1', 'old');
+  await turn(stack, 'old-2', 'old');
+  expect((await ledger(stack)).get('old-2')!.priority, 'old has attained service').toBeGreaterThan(0);
+
+  await turn(stack, 'new-1', 'new');
+  let now = await table(stack);
+  expect(Object.keys(now.programs)).toEqual(['busy', 'new']);
+  expect(now.programs['busy']!.running).toBe(1);
+  expect(now.evictedPrograms).toBe(1);
+
+  await turn(stack, 'old-3', 'old');
+  now = await table(stack);
+  expect(Object.keys(now.programs)).toEqual(['busy', 'old']);
+  expect(now.evictedPrograms).toBe(2);
+  // The returning session is new to the table: no history, so it is served from queue 0.
+  expect(now.programs['old']!.completedCalls).toBe(1);
+  expect((await ledger(stack)).get('old-3')!.priority).toBe(0);
+
+  blocker.release();
+});
