@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { test, expect } from '../../fixtures/index.ts';
 import { arrivalOffsets } from '../../workloads/arrival/processes.ts';
 import { replay } from '../../workloads/replay.ts';
+import { loadTrace } from '../../workloads/trace/load.ts';
 import { startScriptedServer, type Script, type ScriptedServer } from '../../workloads/testing/scripted-server.ts';
 
 const HEADER = 'request_id,arrival_offset_ms,mode,priority,model,body_json,workload_id,criticality,program_id,thread_id,parent_thread_ids,slo_ms';
@@ -67,6 +68,30 @@ test.describe('replay engine', { tag: ['@e2e', '@workloads'] }, () => {
     expect(b!.path).toBe('/v1/completions');
     expect(b!.headers['x-workload-context']).toBeUndefined();
     expect(b!.body).toEqual({ prompt: 'x', stream: false, model: 'llama' });
+  });
+
+  test('JSONL prompts are synthesised as each request is sent, on one thread and across sender threads', async () => {
+    server = await startScriptedServer(() => ({ tokens: 1 }));
+    const file = test.info().outputPath('prompts.jsonl');
+    await writeFile(
+      file,
+      [
+        { timestamp: 0, input_length: 6, output_length: 3, hash_ids: [7, 9], request_id: 'a' },
+        { timestamp: 1, input_length: 5, output_length: 2, hash_ids: [7], request_id: 'b' },
+      ]
+        .map((o) => JSON.stringify(o))
+        .join('\n'),
+    );
+    const trace = await loadTrace(file, { blockTokens: 4 });
+    for (const threads of [1, 2]) {
+      server.received.length = 0;
+      const { results } = await replay({ trace, apiBase: server.url, servedModel: 'm', threads });
+      expect(results.map((r) => r.status)).toEqual([200, 200]);
+      const prompts = Object.fromEntries(server.received.map((r) => [r.headers['x-request-id'], r.body]));
+      expect(prompts['a']).toMatchObject({ prompt: 'h7_0 h7_1 h7_2 h7_3 h9_0 h9_1', max_tokens: 3, min_tokens: 3, ignore_eos: true, model: 'm' });
+      // Past the listed hash ids the words are unique to the row (line 2).
+      expect(prompts['b']).toMatchObject({ prompt: 'h7_0 h7_1 h7_2 h7_3 u2_4', max_tokens: 2 });
+    }
   });
 
   test('open loop does not wait for a stalled server, and latency counts from the schedule', async () => {
