@@ -1,34 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { expect, test, type Procs } from '../../fixtures/index.ts';
+import { expect, test } from '../../fixtures/index.ts';
+import { childRun } from './child-runs/child-run.ts';
 import { reapAbandoned } from '../../fixtures/process/pid-registry.ts';
 import { isRunning } from './helpers/pids.ts';
 import { listProcs } from '../../fixtures/process/os-processes.ts';
 
 const tag = ['@e2e', '@framework'];
-const PLAYWRIGHT_CLI = fileURLToPath(import.meta.resolve('@playwright/test/cli'));
-const CHILD_CONFIG = fileURLToPath(new URL('./child-runs/playwright.config.ts', import.meta.url));
-
-/** The worker's own Playwright variables would confuse a nested runner. */
-const NESTED_ENV_CLEARED = Object.fromEntries(Object.keys(process.env).filter((k) => /^(TEST_|PW_|PLAYWRIGHT_)/.test(k)).map((k) => [k, undefined]));
-
-interface ChildRun {
-  name: string;
-  file: string;
-  env: Record<string, string>;
-  extraArgs?: string[];
-  ready?: () => Promise<boolean>;
-}
-
-function childRun(procs: Procs, { name, file, env, extraArgs = [], ready }: ChildRun) {
-  return procs.start({
-    name,
-    command: process.execPath,
-    args: [PLAYWRIGHT_CLI, 'test', '-c', CHILD_CONFIG, ...extraArgs, file],
-    env: { ...NESTED_ENV_CLEARED, CHILD_OUTPUT_DIR: test.info().outputPath(`${name}-results`), ...env },
-    ready: ready && { check: ready, timeoutMs: 60_000 },
-  });
-}
 
 test.describe('pid registry', () => {
   test('the next run releases what a SIGKILLed runner and its SIGKILLed reaper left behind', { tag }, async ({ procs }) => {
