@@ -47,18 +47,29 @@ export type ScenarioMetrics = z.infer<typeof scenarioMetricsSchema>;
 export type RequestLine = z.infer<typeof requestLineSchema>;
 export type SystemStatistics = NonNullable<ScenarioMetrics['system']>;
 
+/** Written by fixtures/genie (overhead.ts, the `overhead` block of a genie-results attachment). */
 const genieOverheadSchema = z.object({
   operation: z.string(),
+  device: z.string(),
   sizes: z.array(
     z.object({
       bytes: z.number().nonnegative(),
       localMs: z.number().nonnegative(),
       remoteMs: z.number().nonnegative(),
+      encodeMs: z.number().nonnegative(),
+      httpMs: z.number().nonnegative(),
+      decodeMs: z.number().nonnegative(),
+      serverMs: z.number().nonnegative().nullable(),
+      wireBytes: z.number().nonnegative(),
       overheadMs: z.number(),
-      overheadPct: z.number(),
+      overheadPct: z.number().nullable(),
+      networkOverheadMs: z.number().nullable(),
+      networkOverheadPctOfServer: z.number().nullable(),
+      throughputMBps: z.number().nonnegative(),
     }),
   ),
   breakEvenBytes: z.number().nonnegative().nullable(),
+  recommendations: z.array(z.string()),
 });
 
 export const genieResultsSchema = z.object({

@@ -6,24 +6,39 @@ function statusCounts(results: GenieResults): string {
   return `${count('PASS')} passed, ${count('FAIL')} failed, ${count('SKIP')} skipped`;
 }
 
+const orDash = (v: number | null, render: (v: number) => string): string => (v === null ? '–' : render(v));
+const percent = (v: number) => `${v.toFixed(1)}%`;
+
 function overheadBlock(overhead: GenieOverhead): string {
+  // The seed's breakdown: client CPU vs the server's compute vs the remote call, and where the
+  // remote time goes (serialization, the HTTP exchange) against the server's own time.
   const rows = overhead.sizes.map((s) => [
     bytes(s.bytes),
     ms(s.localMs),
+    orDash(s.serverMs, ms),
     ms(s.remoteMs),
+    `${ms(s.encodeMs)} / ${ms(s.httpMs)} / ${ms(s.decodeMs)}`,
+    orDash(s.networkOverheadMs, ms),
+    orDash(s.networkOverheadPctOfServer, percent),
     ms(s.overheadMs),
-    `${s.overheadPct.toFixed(1)}%`,
+    orDash(s.overheadPct, percent),
     s.remoteMs < s.localMs ? 'remote' : 'local',
+    s.throughputMBps.toFixed(1),
   ]);
   const breakEven =
     overhead.breakEvenBytes === null
       ? 'none in the measured range (remote never beat local)'
       : `${bytes(overhead.breakEvenBytes)} (remote is faster from this size on)`;
-  return [
-    `#### Network overhead analysis: ${overhead.operation}, remote vs local`,
-    table(['Size', 'Local', 'Remote', 'Overhead', 'Overhead %', 'Faster'], rows),
+  const parts = [
+    `#### Performance: ${overhead.operation}, local CPU vs server (${overhead.device}) vs remote`,
+    table(
+      ['Size', 'Local CPU', `Server compute`, 'Remote', 'Encode / HTTP / Decode', 'Network overhead', '% of server', 'Overhead vs local', '% of local', 'Faster', 'HTTP MB/s'],
+      rows,
+    ),
     `**Break-even size:** ${breakEven}`,
-  ].join('\n\n');
+  ];
+  if (overhead.recommendations.length) parts.push(['**Recommendations:**', ...overhead.recommendations.map((r) => `- ${r}`)].join('\n'));
+  return parts.join('\n\n');
 }
 
 function resultsBlock(results: GenieResults): string {

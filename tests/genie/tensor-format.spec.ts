@@ -1,5 +1,7 @@
 // The .npy wire format and reference op semantics, without a server.
-import { analyzeOverhead, applyOp, compareTensors, decodeNpy, encodeNpy, expect, makeTensor, parseGraph, runGraph, test } from '../../fixtures/index.ts';
+import {
+  analyzeOverhead, applyOp, compareTensors, decodeNpy, encodeNpy, expect, makeTensor, parseGraph, runGraph, test, type OverheadSample,
+} from '../../fixtures/index.ts';
 
 const TAGS = { tag: ['@e2e', '@genie'] };
 
@@ -79,17 +81,41 @@ test.describe('op graphs', () => {
 });
 
 test.describe('overhead analysis', () => {
+  /** A sample whose remote time is all HTTP unless the parts are given. */
+  const sample = (bytes: number, localMs: number, remoteMs: number, more: Partial<OverheadSample> = {}): OverheadSample => ({
+    bytes, localMs, remoteMs, encodeMs: 0, httpMs: remoteMs, decodeMs: 0, serverMs: null, wireBytes: 2 * bytes, ...more,
+  });
+
   test('computes overhead per size and an interpolated break-even that later sizes keep', TAGS, () => {
-    const a = analyzeOverhead('relu', [
-      { bytes: 4096, localMs: 1, remoteMs: 5 },
-      { bytes: 1024, localMs: 2, remoteMs: 1 }, // a noisy early win, lost again at 4096
-      { bytes: 16384, localMs: 10, remoteMs: 6 },
-      { bytes: 65536, localMs: 40, remoteMs: 10 },
+    const a = analyzeOverhead('relu', 'cpu', [
+      sample(4096, 1, 5),
+      sample(1024, 2, 1), // a noisy early win, lost again at 4096
+      sample(16384, 10, 6),
+      sample(65536, 40, 10),
     ]);
     expect(a.sizes.map((s) => s.bytes)).toEqual([1024, 4096, 16384, 65536]);
-    expect(a.sizes[1]).toMatchObject({ overheadMs: 4, overheadPct: 400 });
+    expect(a.sizes[1]).toMatchObject({ overheadMs: 4, overheadPct: 400, networkOverheadMs: null, networkOverheadPctOfServer: null });
     expect(a.breakEvenBytes).toBe(4096 + Math.round((4 / 8) * (16384 - 4096)));
-    expect(analyzeOverhead('relu', [{ bytes: 1, localMs: 0, remoteMs: 3 }])).toMatchObject({ breakEvenBytes: null, sizes: [{ overheadPct: null }] });
+    expect(a.recommendations[0]).toBe('Offload relu to cpu from about 10 KiB up; below that the local CPU is faster.');
+    expect(analyzeOverhead('relu', 'cpu', [sample(1, 0, 3)])).toMatchObject({ breakEvenBytes: null, sizes: [{ overheadPct: null }] });
+  });
+
+  test("measures network overhead against the server's compute time as the seed does", TAGS, () => {
+    // The seed's example: server GPU 19.2 ms, client remote 105.3 ms, local CPU 1.5 ms.
+    const a = analyzeOverhead('relu', 'cuda:0', [sample(4_000_000, 1.5, 105.3, { serverMs: 19.2, encodeMs: 30, httpMs: 60.3, decodeMs: 15 })]);
+    const row = a.sizes[0]!;
+    expect(row.networkOverheadMs).toBeCloseTo(86.1, 9);
+    expect(row.networkOverheadPctOfServer).toBeCloseTo(448.4375, 6);
+    expect(row.overheadPct).toBeCloseTo(6920, 6);
+    expect(row.throughputMBps).toBeCloseTo(8 / 0.0603, 6);
+    expect(a.recommendations).toEqual([
+      'Remote relu on cuda:0 never beat the local CPU up to 3.8 MiB: run relu locally at these sizes.',
+      expect.stringContaining('a fixed per-request cost dominates'),
+      'Serialization is 43% of the remote time at 3.8 MiB (45.0 ms): a cheaper tensor encoding pays off here.',
+      expect.stringContaining('Transfer and serialization add 86.1 ms to 19.2 ms of server compute at 3.8 MiB (448% of it)'),
+    ]);
+    const silent = analyzeOverhead('relu', 'cpu', [sample(1024, 1, 2)]);
+    expect(silent.recommendations).toContain('The server reports no compute time (no x-genie-compute-ms header): network overhead against server time cannot be separated.');
   });
 });
 

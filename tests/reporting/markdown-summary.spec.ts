@@ -168,11 +168,15 @@ test.describe('Markdown summary', { tag: ['@e2e', '@reporting'] }, () => {
       ],
       overhead: {
         operation: 'matmul',
+        device: 'cuda:0',
         sizes: [
-          { bytes: 1024, localMs: 1.5, remoteMs: 105.3, overheadMs: 103.8, overheadPct: 6920 },
-          { bytes: 16777216, localMs: 400, remoteMs: 180, overheadMs: -220, overheadPct: -55 },
+          { bytes: 1024, localMs: 1.5, remoteMs: 105.3, encodeMs: 0.2, httpMs: 104.9, decodeMs: 0.2, serverMs: 19.2, wireBytes: 2048,
+            overheadMs: 103.8, overheadPct: 6920, networkOverheadMs: 86.1, networkOverheadPctOfServer: 448.4, throughputMBps: 0.02 },
+          { bytes: 16777216, localMs: 400, remoteMs: 180, encodeMs: 20, httpMs: 150, decodeMs: 10, serverMs: null, wireBytes: 33554432,
+            overheadMs: -220, overheadPct: -55, networkOverheadMs: null, networkOverheadPctOfServer: null, throughputMBps: 223.7 },
         ],
         breakEvenBytes: 10485760,
+        recommendations: ['Offload matmul to cuda:0 from about 10 MiB up; below that the local CPU is faster.'],
       },
     };
     const run = await inline.run({
@@ -185,9 +189,11 @@ test.describe('Markdown summary', { tag: ['@e2e', '@reporting'] }, () => {
     const genie = section(run.markdown, 'Genie');
     expect(genie).toContain('**Checks:** 1 passed, 1 failed, 0 skipped');
     expect(genie).toContain('| large_tensor | FAIL | 80.0 ms | payload \\| too large |');
-    expect(genie).toContain('| 1.0 KiB | 1.50 ms | 105.3 ms | 103.8 ms | 6920.0% | local |');
-    expect(genie).toContain('| 16.0 MiB | 400.0 ms | 180.0 ms | -220.0 ms | -55.0% | remote |');
+    expect(genie).toContain('#### Performance: matmul, local CPU vs server (cuda:0) vs remote');
+    expect(genie).toContain('| 1.0 KiB | 1.50 ms | 19.2 ms | 105.3 ms | 0.20 ms / 104.9 ms / 0.20 ms | 86.1 ms | 448.4% | 103.8 ms | 6920.0% | local | 0.0 |');
+    expect(genie).toContain('| 16.0 MiB | 400.0 ms | – | 180.0 ms | 20.0 ms / 150.0 ms / 10.0 ms | – | – | -220.0 ms | -55.0% | remote | 223.7 |');
     expect(genie).toContain('**Break-even size:** 10.0 MiB');
+    expect(genie).toContain('**Recommendations:**\n- Offload matmul to cuda:0 from about 10 MiB up; below that the local CPU is faster.');
   });
 
   test('a scenario-metrics attachment off its contract is named with test, line and field, and left out', async ({ inline }) => {
