@@ -25,6 +25,7 @@ const FLAGS = {
   'busy-threshold': 'busyThreshold',
   'locality-threshold-tokens': 'localityThresholdTokens',
   'metrics-naming': 'metricsNaming',
+  'count-exhausted-migrations': 'countExhaustedMigrations',
 } as const;
 
 const optionValue = (raw: string): string | number | boolean =>
@@ -51,6 +52,7 @@ const schema = z.object({
   busyThreshold: z.coerce.number().gt(0).max(1).default(1),
   localityThresholdTokens: z.coerce.number().int().min(0).default(DEFAULT_LOCALITY_THRESHOLD_TOKENS),
   metricsNaming: z.enum(METRICS_NAMINGS).default('servewright'),
+  countExhaustedMigrations: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 
 export type FrontendConfig = z.infer<typeof schema>;
@@ -58,7 +60,7 @@ export type FrontendConfig = z.infer<typeof schema>;
 export const USAGE = `usage: frontend [--http-host 127.0.0.1] [--http-port 0] [--nats URL] [--etcd ENDPOINTS] [--namespace NS]
   [--router-mode ${routerModes().join('|')}] [--migration-limit N] [--scheduler ${schedulerPolicies().join('|')}]
   [--scheduler-option key=value]... [--max-queue N] [--stream-timeout-ms MS] [--busy-threshold 0..1]
-  [--locality-threshold-tokens N] [--metrics-naming ${METRICS_NAMINGS.join('|')}]
+  [--locality-threshold-tokens N] [--metrics-naming ${METRICS_NAMINGS.join('|')}] [--count-exhausted-migrations true|false]
 env: NATS_SERVER, ETCD_ENDPOINTS (used when --nats / --etcd are absent)`;
 
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): FrontendConfig {

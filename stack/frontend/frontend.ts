@@ -73,6 +73,7 @@ export async function startFrontend(config: FrontendConfig, log: Log): Promise<R
     scheduler,
     metrics,
     migrationLimit: config.migrationLimit,
+    countExhaustedMigrations: config.countExhaustedMigrations,
     routerMode: router.mode,
   });
   server.keepAliveTimeout = 65_000;

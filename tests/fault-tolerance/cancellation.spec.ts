@@ -1,4 +1,4 @@
-import { test, profileByName } from '../../fixtures/index.ts';
+import { test, lacks } from '../../fixtures/index.ts';
 import { cancelDuringDecode, cancelDuringPrefill, cancelInSequence, cancelOnClientTimeout } from './scenarios/cancellation.ts';
 
 // Long enough that a request cancelled promptly has produced well under a quarter of it.
@@ -17,8 +17,9 @@ test.describe('request cancellation', { tag: ['@e2e', '@fault-tolerance'] }, () 
 });
 
 test.describe('request cancellation, disaggregated', { tag: ['@e2e', '@fault-tolerance'] }, () => {
-  test.beforeEach(({ stackProfile }) => {
-    test.skip(!profileByName(stackProfile).capabilities.disaggregation, `profile ${stackProfile} has no separate prefill and decode workers`);
+  test.beforeEach(({ profile }) => {
+    const missing = lacks(profile, 'disaggregation');
+    test.skip(missing !== undefined, missing);
   });
 
   test('cancel during decode: decode worker aborts, prefill worker served the prefill', async ({ launchStack }) => {
@@ -26,9 +27,10 @@ test.describe('request cancellation, disaggregated', { tag: ['@e2e', '@fault-tol
     await cancelDuringDecode(stack, stack.client(), stack.worker('prefill-0'), stack.worker('decode-0'), CASE);
   });
 
-  test('cancel during prefill: the prefill worker aborts the prefill', async ({ launchStack, stackProfile }) => {
-    test.skip(!profileByName(stackProfile).capabilities.slowPrefill, `profile ${stackProfile} cannot slow prefill enough to cancel during it`);
+  test('cancel during prefill: the prefill worker aborts the prefill and the decode worker never sees it', async ({ launchStack, profile }) => {
+    const missing = lacks(profile, 'slowPrefill');
+    test.skip(missing !== undefined, missing);
     const stack = await launchStack({ workers: [{ id: 'prefill-0', role: 'prefill', slowPrefill: true }, { id: 'decode-0', role: 'decode' }] });
-    await cancelDuringPrefill(stack, stack.worker('prefill-0'), CASE);
+    await cancelDuringPrefill(stack, stack.worker('prefill-0'), stack.worker('decode-0'), CASE);
   });
 });

@@ -1,16 +1,17 @@
-import { test, profileByName } from '../../fixtures/index.ts';
+import { test, lacks, type StackProfile } from '../../fixtures/index.ts';
 import { failsWhenEveryWorkerDies, failsWithoutMigration, survivesWorkerDeath } from './scenarios/migration.ts';
 
 const LONG_TOKENS = 2_000;
 const TIMEOUT_MS = 30_000;
 
-function skipUnlessMigrating(stackProfile: string): void {
-  test.skip(!profileByName(stackProfile).capabilities.migration, `profile ${stackProfile} has no frontend that migrates requests`);
+function skipUnlessMigrating(profile: StackProfile): void {
+  const missing = lacks(profile, 'migration');
+  test.skip(missing !== undefined, missing);
 }
 
 test.describe('request migration', { tag: ['@e2e', '@fault-tolerance'] }, () => {
   test.use({ stackOptions: { frontend: { routerMode: 'round-robin', migrationLimit: 3 }, workers: 2 } });
-  test.beforeEach(({ stackProfile }) => skipUnlessMigrating(stackProfile));
+  test.beforeEach(({ profile }) => skipUnlessMigrating(profile));
 
   for (const api of ['completion', 'chat'] as const) {
     for (const streaming of [true, false]) {
@@ -29,7 +30,7 @@ test.describe('request migration', { tag: ['@e2e', '@fault-tolerance'] }, () => 
 
 test.describe('migration disabled', { tag: ['@e2e', '@fault-tolerance'] }, () => {
   test.use({ stackOptions: { frontend: { routerMode: 'round-robin', migrationLimit: 0 }, workers: 2 } });
-  test.beforeEach(({ stackProfile }) => skipUnlessMigrating(stackProfile));
+  test.beforeEach(({ profile }) => skipUnlessMigrating(profile));
 
   for (const streaming of [true, false]) {
     test(`${streaming ? 'streaming' : 'non-streaming'}: the client gets an error, not a hang, and nothing migrates`, async ({ stack, client }) => {

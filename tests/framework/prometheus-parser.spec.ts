@@ -19,7 +19,8 @@ test.describe('Prometheus text parser', { tag: ['@e2e', '@framework'] }, () => {
     expect(m.value('vllm:num_requests_running', { model_name: 'm', engine: '0' })).toBe(3);
     expect(m.sum('vllm:num_requests_running', { model_name: 'm' })).toBe(7);
     expect(m.sum('servewright_frontend_migration_total')).toBe(3);
-    expect(m.sum('absent_metric')).toBe(0);
+    // A series not created yet for these labels is a zero; a metric not exposed at all is not.
+    expect(m.sum('servewright_frontend_migration_total', { migration_type: 'never' })).toBe(0);
   });
 
   test('escapes, infinities and histograms parse', () => {
@@ -30,10 +31,15 @@ test.describe('Prometheus text parser', { tag: ['@e2e', '@framework'] }, () => {
     expect(new Metrics(TEXT).histogram('lat')).toEqual({ count: 7, sum: 3.5, mean: 0.5 });
   });
 
-  test('value() names the metric when it is missing or ambiguous', () => {
+  test('sum() and value() of a metric not exposed at all throw, naming the nearest exposed names', () => {
     const m = new Metrics(TEXT);
-    expect(() => m.value('vllm:num_requests_waiting')).toThrow(/vllm:num_requests_waiting.*0 series.*vllm:num_requests_running/);
+    expect(() => m.sum('vllm:num_requests_waiting')).toThrow(/vllm:num_requests_waiting\{\} is not exposed at all \(nearest: vllm:num_requests_running,/);
+    expect(() => m.value('servewright_frontend_migrations_total', { migration_type: 'ongoing_request' })).toThrow(
+      /not exposed at all \(nearest: servewright_frontend_migration_total,/,
+    );
+    expect(() => m.histogram('latency')).toThrow(/latency_count\{\} is not exposed at all/);
     expect(() => m.value('vllm:num_requests_running')).toThrow(/2 series match/);
+    expect(() => m.value('servewright_frontend_migration_total', { migration_type: 'never' })).toThrow(/0 series match \(series of servewright_frontend_migration_total: \{"migration_type":"ongoing_request"\}/);
   });
 
   test('a malformed line is reported with its line number', () => {

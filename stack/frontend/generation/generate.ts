@@ -15,6 +15,11 @@ export interface GenerationDeps extends StreamDeps {
   scheduler: Scheduler;
   metrics: FrontendMetrics;
   migrationLimit: number;
+  /**
+   * Count and log a broken stream as an ongoing migration before checking the limit, as
+   * Dynamo's RetryManager does (ai-dynamo/dynamo lib/llm/src/migration.rs@0135b9a).
+   */
+  countExhaustedMigrations?: boolean;
 }
 
 export interface GenerationRequest {
@@ -127,19 +132,24 @@ export async function generate(
             migrations,
           };
         case 'broken': {
-          if (migrations >= deps.migrationLimit) {
+          const exhausted = migrations >= deps.migrationLimit;
+          if (exhausted && !deps.countExhaustedMigrations) {
             throw new HttpError(
               502,
               `stream from worker ${workerId} broke (${end.cause}) and the migration limit (${deps.migrationLimit}) is reached`,
             );
           }
+          deps.metrics.migrations.inc({ migration_type: generated.length > 0 ? 'ongoing_request' : 'new_request' });
+          deps.log(
+            `Stream disconnected... recreating stream... request_id=${req.requestId} worker_id=${workerId} cause="${end.cause}" tokens_so_far=${generated.length} migration=${migrations + 1}/${deps.migrationLimit}`,
+          );
+          if (exhausted) {
+            deps.log(`Cannot recreate stream: Migration limit exhausted request_id=${req.requestId}`);
+            throw new HttpError(502, `stream from worker ${workerId} broke (${end.cause}) and the migration limit (${deps.migrationLimit}) is reached`);
+          }
           migrations++;
           exclude.add(workerId);
           if (placement.phase !== 'decode') phase = 'entry';
-          deps.metrics.migrations.inc({ migration_type: generated.length > 0 ? 'ongoing_request' : 'new_request' });
-          deps.log(
-            `Stream disconnected... recreating stream... request_id=${req.requestId} worker_id=${workerId} cause="${end.cause}" tokens_so_far=${generated.length} migration=${migrations}/${deps.migrationLimit}`,
-          );
         }
       }
     }

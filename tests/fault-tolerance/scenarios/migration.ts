@@ -1,7 +1,7 @@
 // Migration scenarios from Dynamo's fault-tolerance suite, written against the stack
 // fixture and profile data only, so the reference and real-engine specs share them.
 
-import { expect, phase, StreamErrorEvent, OpenAIHttpError, type StartedStack, type StackWorker, type OpenAIClient } from '../../../fixtures/index.ts';
+import { expect, lacks, phase, StreamErrorEvent, OpenAIHttpError, type StartedStack, type StackWorker, type OpenAIClient } from '../../../fixtures/index.ts';
 import { LONG_PROMPT, SHORT_PROMPT, open, requestBody, send, type Api } from './requests.ts';
 
 export interface MigrationCase {
@@ -22,8 +22,14 @@ export async function warmUp(stack: StartedStack, client: OpenAIClient): Promise
 
 export async function migrations(stack: StartedStack): Promise<number> {
   const { migrationTotal, ongoingMigration } = stack.profile.metrics;
-  if (migrationTotal === undefined) throw new Error(`profile ${stack.profile.name} has no migration metric`);
+  if (migrationTotal === undefined) throw new Error(lacks(stack.profile, 'migration') ?? `profile ${stack.profile.name} has no migration metric`);
   return (await stack.frontend.metrics()).sum(migrationTotal, ongoingMigration);
+}
+
+function disconnected(stack: StartedStack): RegExp {
+  const pattern = stack.profile.patterns.streamDisconnected;
+  if (pattern === undefined) throw new Error(lacks(stack.profile, 'migration') ?? `profile ${stack.profile.name} has no stream-disconnected pattern`);
+  return pattern;
 }
 
 interface Outcome {
@@ -74,7 +80,7 @@ export async function survivesWorkerDeath(stack: StartedStack, client: OpenAICli
 
     expect(await migrations(stack)).toBeGreaterThan(before);
     // Log lines travel through a pipe, metrics over HTTP: the line may land a moment later.
-    await expect.poll(() => stack.frontend.proc.log.matchesSince(long.marks.frontend, stack.profile.patterns.streamDisconnected).length).toBeGreaterThan(0);
+    await expect.poll(() => stack.frontend.proc.log.matchesSince(long.marks.frontend, disconnected(stack)).length).toBeGreaterThan(0);
   });
 }
 
@@ -93,8 +99,13 @@ export async function failsWhenEveryWorkerDies(stack: StartedStack, client: Open
   await expect(stream.collect()).rejects.toBeInstanceOf(StreamErrorEvent);
 }
 
-/** With migration disabled, a dead worker's request fails cleanly and nothing migrates. */
+/**
+ * With migration disabled, a dead worker's request fails cleanly and is not re-issued.
+ * Dynamo still counts (and logs) the one attempt it then finds the limit forbids
+ * (lib/llm/src/migration.rs@0135b9a); the reference frontend counts nothing.
+ */
 export async function failsWithoutMigration(stack: StartedStack, client: OpenAIClient, c: Omit<MigrationCase, 'signal'>): Promise<void> {
+  const attempts = stack.profile.semantics.limitZeroCountsMigration ? 1 : 0;
   const { before, long } = await phase('traffic', async () => {
     await warmUp(stack, client);
     return { before: await migrations(stack), long: await startLong(stack, client, c) };
@@ -108,6 +119,8 @@ export async function failsWithoutMigration(stack: StartedStack, client: OpenAIC
       expect(err).toBeInstanceOf(OpenAIHttpError);
       expect((err as OpenAIHttpError).status).toBeGreaterThanOrEqual(500);
     }
-    expect(await migrations(stack)).toBe(before);
+    expect(await migrations(stack)).toBe(before + attempts);
+    const logged = stack.frontend.proc.log.matchesSince(long.marks.frontend, disconnected(stack)).length;
+    expect(logged, 'stream-disconnected lines for the one broken stream').toBe(attempts);
   });
 }
