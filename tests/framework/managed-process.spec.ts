@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '../../fixtures/index.ts';
-import { readProc } from '../../fixtures/process/os-processes.ts';
+import { PROC_TABLE_ENV, procTableBackend, readProc } from '../../fixtures/process/os-processes.ts';
 import { isRunning, pidsFromLog } from './helpers/pids.ts';
 
 const tag = ['@e2e', '@framework'];
@@ -92,21 +92,32 @@ test.describe('ManagedProcess', () => {
     expect(await res.text()).toBe(`ok-${proc.pid}`);
   });
 
-  test('stop() ends a three-level tree, including a grandchild in its own session and group', { tag }, async ({ procs }) => {
-    const proc = await procs.start({ name: 'tree', command: 'bash', args: ['-c', TREE_SCRIPT], ready: { log: /root pid/ } });
-    await proc.waitForLog(/level3 pid/);
-    const pids = loggedPids('tree');
-    expect(Object.keys(pids).sort()).toEqual(['level2', 'level3', 'root', 'sibling']);
-    const rootGroup = readProc(pids.root!)!.pgid;
-    expect(readProc(pids.level2!)!.pgid).not.toBe(rootGroup);
-    expect(readProc(pids.level3!)!.pgid).toBe(readProc(pids.level2!)!.pgid);
-    for (const pid of Object.values(pids)) expect(isRunning(pid)).toBe(true);
+  for (const backend of ['proc', 'ps'] as const) {
+    // ps is what macOS gets; forcing it here proves that path on Linux.
+    test(`stop() ends a three-level tree, including a grandchild in its own session and group (${backend} process table)`, { tag }, async ({ procs }) => {
+      const forced = process.env[PROC_TABLE_ENV];
+      process.env[PROC_TABLE_ENV] = backend;
+      try {
+        expect(procTableBackend()).toBe(backend);
+        const proc = await procs.start({ name: 'tree', command: 'bash', args: ['-c', TREE_SCRIPT], ready: { log: /root pid/ } });
+        await proc.waitForLog(/level3 pid/);
+        const pids = loggedPids('tree');
+        expect(Object.keys(pids).sort()).toEqual(['level2', 'level3', 'root', 'sibling']);
+        const rootGroup = readProc(pids.root!)!.pgid;
+        expect(readProc(pids.level2!)!.pgid).not.toBe(rootGroup);
+        expect(readProc(pids.level3!)!.pgid).toBe(readProc(pids.level2!)!.pgid);
+        for (const pid of Object.values(pids)) expect(isRunning(pid)).toBe(true);
 
-    await proc.stop();
+        await proc.stop();
 
-    for (const pid of Object.values(pids)) expect(isRunning(pid), `pid ${pid}`).toBe(false);
-    expect(proc.isAlive()).toBe(false);
-  });
+        for (const pid of Object.values(pids)) expect(isRunning(pid), `pid ${pid}`).toBe(false);
+        expect(proc.isAlive()).toBe(false);
+      } finally {
+        if (forced === undefined) delete process.env[PROC_TABLE_ENV];
+        else process.env[PROC_TABLE_ENV] = forced;
+      }
+    });
+  }
 
   test('kill({ signal: SIGKILL }) ends the whole tree at once', { tag }, async ({ procs }) => {
     const proc = await procs.start({ name: 'tree', command: 'bash', args: ['-c', TREE_SCRIPT], ready: { log: /root pid/ } });
