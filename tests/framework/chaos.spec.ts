@@ -193,6 +193,6 @@ test.describe('nothing outlives a killed run', () => {
   });
 
   test('randomised kills of each kind, at any point of the run', { tag: ['@slow', '@framework'] }, async ({ procs }) => {
-    await chaos(procs, Number(process.env.CHAOS_KILLS ?? 3), ['starting', 'running']);
+    await chaos(procs, Number(process.env.CHAOS_KILLS ?? 2), ['starting', 'running']);
   });
 });
