@@ -3,6 +3,9 @@ import { servewrightReporters } from './reporters/config.ts';
 import { standInEnv } from './tests/framework/stand-ins/env.ts';
 import type { StackTestFixtures, StackWorkerFixtures } from './fixtures/stack/fixture.ts';
 
+// One test of each scenario family, for the older impersonated Dynamo.
+const STAND_IN_SMOKE = /completion streaming request completes after SIGKILL|every worker dies|streaming: the client gets an error|disconnect cancels on the worker: completion, chat|cancel during decode/;
+
 const sharded = process.argv.some((arg) => arg.startsWith('--shard'));
 // A second suite run in the same checkout (the container suite in .ci/run) keeps its own
 // reports instead of overwriting the main run's.
@@ -30,8 +33,17 @@ export default defineConfig<StackTestFixtures, StackWorkerFixtures>({
   ],
   projects: [
     { name: 'default', testDir: 'tests' },
-    // The same fault-tolerance specs on the dynamo profile, with stand-in executables in
-    // place of python3 -m dynamo.* (tests/framework/stand-ins): proves the profile's paths.
-    { name: 'dynamo-stand-in', testDir: 'tests/fault-tolerance', use: { stackProfile: 'dynamo', stackEnv: standInEnv() } },
+    // The same fault-tolerance specs on the real-engine profiles, with stand-in executables
+    // in place of python3 -m dynamo.* and vllm serve, generated from the contract corpus
+    // (tests/framework/stand-ins, contracts/): the newest Dynamo runs the whole folder, the
+    // older Dynamo and vLLM V1 a smoke of each scenario family (push-tier time, issue #19).
+    { name: 'dynamo-stand-in', testDir: 'tests/fault-tolerance', use: { stackProfile: 'dynamo', stackEnv: standInEnv(['dynamo/newest', 'vllm/v1']) } },
+    {
+      name: 'dynamo-0.8-stand-in',
+      testDir: 'tests/fault-tolerance',
+      grep: STAND_IN_SMOKE,
+      use: { stackProfile: 'dynamo', stackEnv: standInEnv(['dynamo/0.8', 'vllm/v1']) },
+    },
+    { name: 'vllm-stand-in', testDir: 'tests/fault-tolerance', use: { stackProfile: 'vllm', stackEnv: standInEnv(['vllm/v1']) } },
   ],
 });

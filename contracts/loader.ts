@@ -18,7 +18,7 @@ export interface CommandContract {
   positionals: number;
   flags: Record<string, FlagKind>;
   choices: Record<string, string[]>;
-  /** What the real command does with a flag it does not know; `{unknown}` in message is the flag. */
+  /** What the real command does with a flag it does not know; `{unknown}` in message is the flags space-separated, `{unknown_list}` a Python list of them. */
   unknownFlag: { exitCode: number; message: string };
   sources: string[];
 }

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 
 export const TIER_TAGS = ['@e2e', '@slow', '@gpu_1', '@gpu_2'] as const;
-export const AREA_TAGS = ['@framework', '@fault-tolerance', '@scheduling', '@workloads', '@genie', '@reporting', '@reference-stack'] as const;
+export const AREA_TAGS = ['@framework', '@fault-tolerance', '@scheduling', '@workloads', '@genie', '@reporting', '@reference-stack', '@contracts'] as const;
 export type TierTag = (typeof TIER_TAGS)[number];
 
 export type GithubEvent = 'push' | 'pull_request' | 'schedule' | 'workflow_dispatch';

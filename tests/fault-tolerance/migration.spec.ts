@@ -33,7 +33,7 @@ test.describe('migration disabled', { tag: ['@e2e', '@fault-tolerance'] }, () =>
   test.beforeEach(({ profile }) => skipUnlessMigrating(profile));
 
   for (const streaming of [true, false]) {
-    test(`${streaming ? 'streaming' : 'non-streaming'}: the client gets an error, not a hang, and nothing migrates`, async ({ stack, client }) => {
+    test(`${streaming ? 'streaming' : 'non-streaming'}: the client gets an error, not a hang, and the request is not re-issued`, async ({ stack, client }) => {
       await failsWithoutMigration(stack, client, { api: streaming ? 'chat' : 'completion', streaming, longTokens: LONG_TOKENS, timeoutMs: TIMEOUT_MS });
     });
   }

@@ -16,10 +16,12 @@ const tag = ['@e2e', '@framework'];
 const MODEL = 'Qwen/Qwen3-0.6B';
 
 test.describe('capability detection', { tag }, () => {
-  test('finds the GPU and engines on PATH, and says exactly what is missing otherwise', async () => {
-    const found = await detectCapabilities(['vllm', 'dynamo', 'no_such_engine'], { ...process.env, ...standInEnv() });
+  test('finds the GPU and engines on PATH with their installed versions, and says exactly what is missing otherwise', async () => {
+    const found = await detectCapabilities(['vllm', 'dynamo', 'no_such_engine'], { ...process.env, ...standInEnv(['dynamo/0.8', 'vllm/v1']) });
     expect(found.gpus).toMatchObject({ count: 1, names: ['NVIDIA Stand-in GPU, 81559 MiB'] });
-    expect(found.python.vllm).toEqual({ ok: true, detail: 'vllm 0.0.0+stand-in' });
+    expect(found.python.vllm).toEqual({ ok: true, detail: 'vllm 0.12.0', version: '0.12.0' });
+    // `import dynamo` is versioned by the ai-dynamo distribution.
+    expect(found.python.dynamo).toEqual({ ok: true, detail: 'ai-dynamo 0.8.0', version: '0.8.0' });
     expect(found.python.no_such_engine).toEqual({ ok: false, detail: "no_such_engine not importable: ModuleNotFoundError: No module named 'no_such_engine'" });
 
     const bare = await detectCapabilities(['vllm'], { PATH: '/nonexistent' });
@@ -76,10 +78,17 @@ test.describe('model cache', { tag }, () => {
 });
 
 test.describe('stand-in engines', { tag }, () => {
-  test('refuse a flag the real CLI would refuse, naming it', async () => {
-    const run = await execa(join(STAND_IN_BIN, 'python3'), ['-m', 'dynamo.vllm', '--model', MODEL, '--max-batch', '4'], { reject: false });
-    expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('python3 -m dynamo.vllm: error: unrecognized arguments: --max-batch');
+  test('refuse a flag the real CLI would refuse, naming it, with the real exit status', async () => {
+    const env = { ...process.env, ...standInEnv(['dynamo/newest']) };
+    const worker = await execa(join(STAND_IN_BIN, 'python3'), ['-m', 'dynamo.vllm', '--model', MODEL, '--migration-limit', '3'], { reject: false, env });
+    expect(worker.exitCode).toBe(2);
+    expect(worker.stderr).toContain('python3 -m dynamo.vllm: error: unrecognized arguments: --migration-limit 3');
+    const frontend = await execa(join(STAND_IN_BIN, 'python3'), ['-m', 'dynamo.frontend', '--bogus'], { reject: false, env });
+    expect(frontend.exitCode).toBe(1);
+    expect(frontend.stderr).toContain("Unknown arguments specified: ['--bogus']");
+    const router = await execa(join(STAND_IN_BIN, 'python3'), ['-m', 'dynamo.frontend', '--router-mode', 'least-loaded', '--http-port', '1'], { reject: false, env: { ...process.env, ...standInEnv(['dynamo/0.8']) } });
+    expect(router.exitCode).toBe(2);
+    expect(router.stderr).toContain("argument --router-mode: invalid choice: 'least-loaded'");
     expect(existsSync(join(STAND_IN_BIN, 'vllm'))).toBe(true);
   });
 });

@@ -1,61 +1,129 @@
 // Entry of every stand-in executable in bin/: argv[2] is the command it stands in for.
+// Everything a stand-in accepts, prints and exposes comes from the contract it impersonates
+// (env.ts, contracts/): the reference stack does the work underneath.
 
-import { parseFlags, requireEnv, usage, type FlagKind } from './argv.ts';
+import { createServer } from 'node:net';
+import type { EngineContract } from '../../../contracts/loader.ts';
+import { parseCommand, requireEnv, usage } from './argv.ts';
+import { impersonated } from './env.ts';
+import { serveFrontendProxy } from './frontend-proxy.ts';
+import { translator, type Translation } from './log-lines.ts';
 import { runBundle } from './run-child.ts';
 
 // The reference stack at the pace the fault-tolerance specs use (see the reference profile).
 const FAST_WORKER = ['--speedup', '40', '--heartbeat-ms', '100'];
-const STANDIN_MODULES: Record<string, string> = { vllm: '0.0.0+stand-in', dynamo: '0.0.0+stand-in', torch: '0.0.0+stand-in' };
+const TORCH_VERSION = '2.9.0+stand-in';
+
+// The reference stack's request-lifecycle lines (stack/worker/engine/engine.ts, stack/frontend/generation/).
+const NEW = /New Request ID: (\S+)/;
+const NEW_PREFILL = /New Prefill Request ID: (\S+)/;
+const ABORTED = /Aborted Request ID: (\S+)/;
+const ABORTED_PREFILL = /Aborted Prefill Request ID: (\S+)/;
+
+const DYNAMO_WORKER_LINES: Translation[] = [
+  { reference: NEW_PREFILL, lines: ['prefillRequest'] },
+  { reference: ABORTED_PREFILL, lines: ['abortedPrefillRequest'] },
+  { reference: NEW, lines: ['decodeRequest'] },
+  { reference: ABORTED, lines: ['abortedRequest'] },
+];
+const DYNAMO_FRONTEND_LINES: Translation[] = [
+  { reference: /Stream disconnected\.\.\. recreating stream\.\.\./, lines: ['streamDisconnected'] },
+  { reference: /Cannot recreate stream: /, lines: ['cannotRecreateStream'] },
+  { reference: /issued control message Kill to sender/, lines: ['killIssued'] },
+];
+
+function contractOf(engine: string, prog: string): EngineContract {
+  const contract = impersonated(engine);
+  if (!contract) usage(prog, `No module named ${engine} (this stand-in impersonates no ${engine} contract)`);
+  return contract;
+}
 
 function cluster(prog: string): string[] {
   return ['--nats', requireEnv(prog, 'NATS_SERVER'), '--etcd', requireEnv(prog, 'ETCD_ENDPOINTS'), '--namespace', process.env.DYN_NAMESPACE ?? 'dynamo'];
 }
 
-function dynamoFrontend(argv: string[]): void {
-  const prog = 'python3 -m dynamo.frontend';
-  const { flags } = parseFlags(prog, argv, { '--http-port': 'value', '--router-mode': 'value', '--migration-limit': 'value', '--http-host': 'value' });
-  const mode = flags.get('--router-mode') ?? 'round-robin';
-  if (!['round-robin', 'random', 'kv'].includes(mode)) usage(prog, `argument --router-mode: invalid choice: '${mode}'`);
-  runBundle('frontend', [
-    '--http-host', flags.get('--http-host') ?? '127.0.0.1',
-    '--http-port', flags.get('--http-port') ?? '8000',
-    '--router-mode', mode,
-    '--migration-limit', flags.get('--migration-limit') ?? '0',
-    '--stream-timeout-ms', '1000',
-    '--metrics-naming', 'dynamo',
-    ...cluster(prog),
-  ]);
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
 }
 
-function dynamoWorker(module: 'dynamo.vllm' | 'dynamo.mocker', argv: string[]): void {
+/** Holds a port the real worker would bind, failing as Python does when another process has it. */
+function bindLike(prog: string, variable: string, port: number): Promise<void> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(port, '127.0.0.1', () => resolve());
+    server.on('error', (err: NodeJS.ErrnoException) => {
+      process.stderr.write(`${prog}: ${variable}=${port}: OSError: [Errno 98] Address already in use (${err.code})\n`);
+      process.exit(1);
+    });
+  });
+}
+
+async function dynamoFrontend(argv: string[]): Promise<void> {
+  const prog = 'python3 -m dynamo.frontend';
+  const contract = contractOf('dynamo', prog);
+  const { flags } = parseCommand(prog, contract.commands.frontend!, argv);
+  const port = Number(flags.get('--http-port') ?? '8000');
+  const inner = await freePort();
+  const limitZeroCounts = contract.semantics.migrationLimitZero?.countsOngoingMigration === true;
+  runBundle(
+    'frontend',
+    [
+      '--http-host', '127.0.0.1',
+      '--http-port', String(inner),
+      // Routers the reference stack has; the contract decided which names are accepted.
+      '--router-mode', flags.get('--router-mode') === 'random' ? 'random' : flags.get('--router-mode') === 'kv' ? 'kv' : 'round-robin',
+      '--migration-limit', flags.get('--migration-limit') ?? '0',
+      '--count-exhausted-migrations', String(limitZeroCounts),
+      '--stream-timeout-ms', '1000',
+      '--metrics-naming', 'dynamo',
+      ...cluster(prog),
+    ],
+    translator(contract, DYNAMO_FRONTEND_LINES),
+  );
+  serveFrontendProxy(contract, port, `http://127.0.0.1:${inner}`);
+}
+
+async function dynamoWorker(module: 'dynamo.vllm' | 'dynamo.mocker', argv: string[]): Promise<void> {
   const prog = `python3 -m ${module}`;
-  const known: Record<string, FlagKind> = module === 'dynamo.vllm'
-    ? { '--model': 'value', '--served-model-name': 'value', '--enforce-eager': 'switch', '--gpu-memory-utilization': 'value', '--max-model-len': 'value', '--is-prefill-worker': 'switch', '--migration-limit': 'value' }
-    : { '--model-path': 'value', '--model-name': 'value', '--migration-limit': 'value' };
-  const { flags } = parseFlags(prog, argv, known);
+  const contract = contractOf('dynamo', prog);
+  const { flags } = parseCommand(prog, contract.commands[module === 'dynamo.vllm' ? 'vllm-worker' : 'mocker-worker']!, argv);
   const model = flags.get('--model') ?? flags.get('--model-path');
   if (!model) usage(prog, 'the following arguments are required: --model');
-  runBundle('worker', [
-    '--model', flags.get('--served-model-name') ?? flags.get('--model-name') ?? model,
-    '--port', requireEnv(prog, 'DYN_SYSTEM_PORT'),
-    '--max-model-len', flags.get('--max-model-len') ?? '8192',
-    '--role', flags.has('--is-prefill-worker') ? 'prefill' : 'agg',
-    ...FAST_WORKER,
-    ...cluster(prog),
-  ]);
+  if (module === 'dynamo.vllm') {
+    // Each vLLM worker binds its NIXL side channel and KV-event publisher; defaults collide.
+    for (const variable of ['VLLM_NIXL_SIDE_CHANNEL_PORT', 'DYN_VLLM_KV_EVENT_PORT']) {
+      await bindLike(prog, variable, Number(process.env[variable] ?? contract.env[variable]?.default));
+    }
+  }
+  const role = flags.get('--disaggregation-mode') ?? (flags.has('--is-prefill-worker') ? 'prefill' : flags.has('--is-decode-worker') ? 'decode' : 'agg');
+  runBundle(
+    'worker',
+    [
+      '--model', flags.get('--served-model-name') ?? flags.get('--model-name') ?? model,
+      '--port', requireEnv(prog, 'DYN_SYSTEM_PORT'),
+      '--max-model-len', flags.get('--max-model-len') ?? '8192',
+      '--role', role,
+      ...(flags.has('--max-num-seqs') ? ['--max-num-seqs', flags.get('--max-num-seqs')!] : []),
+      ...FAST_WORKER,
+      ...cluster(prog),
+    ],
+    translator(contract, DYNAMO_WORKER_LINES),
+  );
 }
 
-/** `vllm serve MODEL ...` and `python3 -m vllm.entrypoints.openai.api_server --model MODEL ...`. */
-function vllmServer(prog: string, argv: string[], positionalModel: boolean): void {
-  const known: Record<string, FlagKind> = {
-    '--host': 'value', '--port': 'value', '--served-model-name': 'value', '--gpu-memory-utilization': 'value',
-    '--max-model-len': 'value', '--max-num-seqs': 'value', '--enforce-eager': 'switch', '--enable-log-requests': 'switch',
-    ...(positionalModel ? {} : { '--model': 'value' }),
-  };
-  const { flags, positionals } = parseFlags(prog, argv, known, positionalModel ? 1 : 0);
-  const model = positionalModel ? positionals[0]! : flags.get('--model');
-  if (!model) usage(prog, 'the following arguments are required: --model');
-  const logRequests = flags.has('--enable-log-requests');
+/** `vllm serve MODEL ...`. */
+function vllmServe(argv: string[]): void {
+  const prog = 'vllm serve';
+  const contract = contractOf('vllm', prog);
+  const { flags, positionals } = parseCommand(prog, contract.commands.serve!, argv);
+  const model = positionals[0]!;
+  // vLLM logs a request's lifecycle only when asked to.
+  const lines = flags.has('--enable-log-requests') ? { added: ['addedRequest'], aborted: ['abortedRequests', 'requestAborted'] } : { added: [], aborted: [] };
   runBundle(
     'worker',
     [
@@ -66,20 +134,18 @@ function vllmServer(prog: string, argv: string[], positionalModel: boolean): voi
       ...(flags.has('--max-num-seqs') ? ['--max-num-seqs', flags.get('--max-num-seqs')!] : []),
       ...FAST_WORKER,
     ],
-    // vLLM words its request lifecycle differently, and only logs it when asked to.
-    (line) => {
-      const added = /New Request ID: (\S+)/.exec(line);
-      if (added) return logRequests ? line.replace(added[0], `Added request ${added[1]}.`) : '';
-      const aborted = /Aborted Request ID: (\S+)/.exec(line);
-      return aborted ? line.replace(aborted[0], `Aborted request ${aborted[1]}.`) : line;
-    },
+    translator(contract, [
+      { reference: NEW, lines: lines.added },
+      { reference: ABORTED, lines: lines.aborted },
+    ]),
   );
 }
 
-/** Answers the capability probe (`python3 -c "...import_module('vllm')..."`). */
+/** Answers the capability probe: the impersonated contract's sample version, or the import error. */
 function importProbe(code: string): void {
   const module = /import_module\("([^"]+)"\)/.exec(code)?.[1];
-  const version = module === undefined ? undefined : STANDIN_MODULES[module];
+  const contract = module === undefined ? undefined : impersonated(module);
+  const version = module === 'torch' ? TORCH_VERSION : contract?.sampleVersion;
   if (version === undefined) {
     process.stderr.write(`ModuleNotFoundError: No module named '${module ?? code}'\n`);
     process.exit(1);
@@ -87,7 +153,7 @@ function importProbe(code: string): void {
   process.stdout.write(`${version}\n`);
 }
 
-function python3(argv: string[]): void {
+async function python3(argv: string[]): Promise<void> {
   const [flag, target, ...rest] = argv;
   if (flag === '-c' && target !== undefined) return importProbe(target);
   if (flag !== '-m' || target === undefined) usage('python3', `stand-in supports only -m <module> and -c <import probe>, got: ${argv.join(' ')}`);
@@ -97,8 +163,6 @@ function python3(argv: string[]): void {
     case 'dynamo.vllm':
     case 'dynamo.mocker':
       return dynamoWorker(target, rest);
-    case 'vllm.entrypoints.openai.api_server':
-      return vllmServer(`python3 -m ${target}`, rest, false);
     default:
       usage('python3', `No module named ${target}`);
   }
@@ -107,11 +171,11 @@ function python3(argv: string[]): void {
 const [tool, ...argv] = process.argv.slice(2);
 switch (tool) {
   case 'python3':
-    python3(argv);
+    await python3(argv);
     break;
   case 'vllm':
     if (argv[0] !== 'serve') usage('vllm', `stand-in supports only "vllm serve", got: ${argv.join(' ')}`);
-    vllmServer('vllm serve', argv.slice(1), true);
+    vllmServe(argv.slice(1));
     break;
   case 'nvidia-smi':
     // One fake GPU in the query format capability detection asks for.

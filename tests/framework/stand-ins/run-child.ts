@@ -6,12 +6,15 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { BUILD_DIR } from '../../../fixtures/state-dir.ts';
 
-export function runBundle(entry: 'worker' | 'frontend', args: string[], rewrite?: (line: string) => string): void {
+export function runBundle(entry: 'worker' | 'frontend', args: string[], rewrite?: (line: string) => string[]): void {
   const child = spawn(process.execPath, [join(BUILD_DIR, `${entry}.mjs`), ...args], {
     stdio: ['ignore', rewrite ? 'pipe' : 'inherit', 'inherit'],
   });
   if (rewrite && child.stdout) {
-    createInterface({ input: child.stdout }).on('line', (line) => process.stdout.write(`${rewrite(line)}\n`));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const out = rewrite(line);
+      if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
+    });
   }
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
