@@ -16,6 +16,13 @@ export interface OpGraph {
 
 export const inputName = (i: number): string => `t${i}`;
 
+/**
+ * What the mock's GET / says in `graph_format`: this JSON graph plus `t0`, `t1`, ... tensor
+ * parts. Clients detect the format by it, not by an /execute_subgraph endpoint, which a later
+ * real Genie has with another body.
+ */
+export const GRAPH_FORMAT = 'servewright-op-graph/1';
+
 /** Validates untrusted JSON into an OpGraph whose references all resolve, in order. */
 export function parseGraph(json: string, inputCount: number): OpGraph {
   const fail = (msg: string): never => {

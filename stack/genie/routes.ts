@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { inputName, parseGraph, runGraph } from '../../protocol/tensor/graph.ts';
+import { GRAPH_FORMAT, inputName, parseGraph, runGraph } from '../../protocol/tensor/graph.ts';
 import { decodeNpy, encodeNpy, NPY_CONTENT_TYPE } from '../../protocol/tensor/npy.ts';
 import { applyOp, lookupOp, OPS } from '../../protocol/tensor/ops.ts';
 import { formatShape, type Tensor } from '../../protocol/tensor/tensor.ts';
@@ -26,6 +26,7 @@ export function rootInfo(config: GenieServerConfig) {
     endpoints: { health: '/health', execute: '/execute (POST)', execute_subgraph: '/execute_subgraph (POST)', stats: '/stats' },
     operations: Object.keys(OPS),
     tensor_format: NPY_CONTENT_TYPE,
+    graph_format: GRAPH_FORMAT,
     max_tensor_bytes: config.maxTensorBytes,
   };
 }

@@ -40,7 +40,7 @@ test('two servers on different ports split one computation', E2E, async ({ genie
 test('a dead node fails its requests while the other keeps serving', E2E, async ({ genie, genieResults }) => {
   const nodeB = await genie.startServer('genie-node-b');
   await genieResults.check('multi_node_isolation', async () => {
-    await nodeB.proc.kill({ signal: 'SIGKILL' });
+    await nodeB.proc!.kill({ signal: 'SIGKILL' });
     await expect(nodeB.client.health()).rejects.toThrow(/ECONNREFUSED/);
     const stillUp = await genie.server.client.execute('abs', seededTensor([4, 4], 1));
     expect(stillUp.tensor.shape).toEqual([4, 4]);
