@@ -60,10 +60,10 @@ test.describe('on a stack', () => {
     for (const expected of [
       stack.frontend.url,
       `${stack.frontend.url}/debug/scheduler`,
-      stack.frontend.proc.logPath,
+      stack.frontend.proc.log.path,
       stack.workers[0]!.url,
-      stack.workers[0]!.proc.logPath,
-      `grep "\\[WA-ROUTING\\]" ${stack.frontend.proc.logPath}`,
+      stack.workers[0]!.proc.log.path,
+      `grep "\\[WA-ROUTING\\]" ${stack.frontend.proc.log.path}`,
       `npm run wa-client -- --api-base ${stack.frontend.url} --scenario all --output results.json`,
     ]) {
       expect(text()).toContain(expected);
