@@ -1,8 +1,12 @@
 // Workload-aware routing through the real frontend (the seed's five scenarios): order of
 // completion under saturation, registry state from /debug/scheduler, and the
-// [WA-ROUTING] log points of every request.
+// [WA-ROUTING] log points of every request. Each scenario attaches results.json (each
+// request's send and completion time) and, with E2E_PAUSE_ON_EXIT, keeps its stack up.
 
 import { expect, test, type StartedStack } from '../../fixtures/index.ts';
+import { pauseIfAsked } from '../../fixtures/workload/pause-on-exit.ts';
+import { nowMs } from '../../workloads/send/clock.ts';
+import { scenarioResult, type WaResults } from '../../workloads/workload-aware/results.ts';
 import { attachScenarioMetrics, sampleOf } from './support/scenario-metrics.ts';
 import { ONE_SLOT, completionOrder, debugScheduler, holdWorker, waitQueued } from './support/saturation.ts';
 import { LIFECYCLE, waEventsByRequest, waLines } from './support/wa-log-points.ts';
@@ -28,7 +32,9 @@ async function workloads(stack: StartedStack): Promise<Record<string, WorkloadSt
 function send(stack: StartedStack, id: string, context?: { workload_id: string; criticality: number } | string, maxTokens = 4) {
   const header: Record<string, string> =
     context === undefined ? {} : { 'x-workload-context': typeof context === 'string' ? context : JSON.stringify(context) };
-  return { id, done: stack.client().completions({ prompt: `request ${id}`, max_tokens: maxTokens }, { headers: { 'x-request-id': id, ...header } }) };
+  const sentAtMs = nowMs();
+  const done = stack.client().completions({ prompt: `request ${id}`, max_tokens: maxTokens }, { headers: { 'x-request-id': id, ...header } });
+  return { id, context: typeof context === 'object' ? context : undefined, sentAtMs, done };
 }
 
 type Pending = ReturnType<typeof send>;
@@ -51,13 +57,37 @@ function expectLifecycle(stack: StartedStack, mark: number, ids: readonly string
   for (const id of ids) expect(events.get(id), `[WA-ROUTING] log points of ${id}`).toEqual(expected);
 }
 
-async function scenario(stack: StartedStack, testInfo: Parameters<typeof attachScenarioMetrics>[0], name: string, pending: Pending[], started: number) {
+async function scenario(
+  stack: StartedStack,
+  testInfo: Parameters<typeof attachScenarioMetrics>[0],
+  name: string,
+  pending: Pending[],
+  started: number,
+  expectedOrder: string[] | null = null,
+) {
   const finished = await completionOrder(pending);
+  const observed = finished.map((f) => {
+    const p = pending.find((x) => x.id === f.id)!;
+    return {
+      id: f.id,
+      ...(p.context && { workloadId: p.context.workload_id, criticality: p.context.criticality }),
+      sentAtMs: p.sentAtMs,
+      completedAtMs: performance.timeOrigin + f.completedAt,
+      statusCode: f.result.status,
+    };
+  });
+  const results: WaResults = {
+    apiBase: stack.frontend.url,
+    strategy: 'queued behind a blocker, queue depth from /debug/scheduler',
+    scenarios: [scenarioResult(name, performance.timeOrigin + started, observed, expectedOrder)],
+  };
+  await testInfo.attach('results.json', { body: JSON.stringify(results, null, 2), contentType: 'application/json' });
   await attachScenarioMetrics(testInfo, name, finished.map((f) => sampleOf(f.result)), {
     mode: 'workload-aware',
     totalDurationMs: performance.now() - started,
     extra: { completionOrder: finished.map((f) => f.id), workloads: await workloads(stack) },
   });
+  await pauseIfAsked(testInfo, stack);
   return finished.map((f) => f.id);
 }
 
@@ -72,7 +102,14 @@ test.describe('workload-aware routing', () => {
       () => send(stack, 'medium', { workload_id: 'chat', criticality: 3 }),
       () => send(stack, 'high', { workload_id: 'fraud', criticality: 5 }),
     ]);
-    expect(await scenario(stack, testInfo, 'WA basic priority', pending, started)).toEqual(['high', 'medium', 'low']);
+    const expected = ['high', 'medium', 'low'];
+    expect(await scenario(stack, testInfo, 'WA basic priority', pending, started, expected)).toEqual(expected);
+    const attached = JSON.parse(testInfo.attachments.find((a) => a.name === 'results.json')!.body!.toString()) as WaResults;
+    const [result] = attached.scenarios;
+    expect(result).toMatchObject({ scenario: 'WA basic priority', inExpectedOrder: true, allSucceeded: true, completionOrder: expected });
+    // All three were sent (and queued) before the first one completed.
+    expect(Math.max(...result!.requests.map((r) => r.sendMs))).toBeLessThan(Math.min(...result!.requests.map((r) => r.completeMs)));
+    expect(result!.requests.find((r) => r.id === 'high')).toMatchObject({ workloadId: 'fraud', criticality: 5, statusCode: 200, completionIndex: 0 });
     const w = await workloads(stack);
     for (const [id, crit] of [['batch', 1], ['chat', 3], ['fraud', 5]] as const) {
       expect(w[id]).toMatchObject({ criticality: crit, active: 0, queued: 0, total: 1, completed: 1, failed: 0 });
@@ -98,7 +135,8 @@ test.describe('workload-aware routing', () => {
     const fresh = send(stack, 'fresh-medium', { workload_id: 'chat', criticality: 3 });
     await waitQueued(stack, 2);
     blocker.release();
-    expect(await scenario(stack, testInfo, 'WA wait-time boost', [old, fresh], started)).toEqual(['old-low', 'fresh-medium']);
+    const expected = ['old-low', 'fresh-medium'];
+    expect(await scenario(stack, testInfo, 'WA wait-time boost', [old, fresh], started, expected)).toEqual(expected);
     expect(waLines(stack.frontend.proc.log, mark, 'Priority score computed', 'old-low')[0]).toContain(' normalized_wait=1 ');
     expectLifecycle(stack, mark, ['old-low', 'fresh-medium'], true);
   });
@@ -108,8 +146,9 @@ test.describe('workload-aware routing', () => {
     const mark = stack.frontend.proc.log.mark();
     const busy = Array.from({ length: 5 }, (_, i) => () => send(stack, `busy-${i}`, { workload_id: 'busy', criticality: 3 }));
     const pending = await queueThenRelease(stack, [...busy, () => send(stack, 'quiet-0', { workload_id: 'quiet', criticality: 3 })]);
-    const order = await scenario(stack, testInfo, 'WA request-rate fairness', pending, started);
-    expect(order).toEqual(['quiet-0', 'busy-0', 'busy-1', 'busy-2', 'busy-3', 'busy-4']);
+    const expected = ['quiet-0', 'busy-0', 'busy-1', 'busy-2', 'busy-3', 'busy-4'];
+    const order = await scenario(stack, testInfo, 'WA request-rate fairness', pending, started, expected);
+    expect(order).toEqual(expected);
     const w = await workloads(stack);
     expect(w['busy']!.requestRate).toBeGreaterThan(w['quiet']!.requestRate);
     expect(w['quiet']!.lastScore!.normalizedRate).toBeLessThan(1);

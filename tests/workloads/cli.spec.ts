@@ -107,6 +107,26 @@ test.describe('replay CLI', { tag: ['@e2e', '@workloads'] }, () => {
     expect(run.stderr).not.toContain('waiting');
   });
 
+  test('--max-duration-s bounds a trace of long synthesised prompts: later rows are reported not sent', async () => {
+    const server = await startScriptedServer(() => ({ tokens: 1 }), { record: false });
+    try {
+      const trace = test.info().outputPath('long.jsonl');
+      const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ timestamp: i === 0 ? 0 : i * 1000 + 500, input_length: 200_000, output_length: 1, hash_ids: [i] }));
+      await writeFile(trace, rows.join('\n'));
+      const out = test.info().outputPath('long');
+      const started = Date.now();
+      const run = await cli(['--workload', trace, '--api-base', server.url, '--max-duration-s', '2', '--no-png', '--quiet', '--output', out]);
+      expect(run.exitCode, run.stderr).toBe(0);
+      // 30 s of trace, cut at 2 s: rows due at 0 and 1.5 s go out, the other 28 (2.5 s on) are not sent.
+      const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+      expect(summary.run).toMatchObject({ requests: 30, sent: 2 });
+      expect(summary.errors['not sent']).toBe(28);
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('--validate-only checks a trace, the mixed sample by default, and starts nothing', async () => {
     const ok = await cli(['--validate-only']);
     expect(ok.exitCode, ok.stderr).toBe(0);

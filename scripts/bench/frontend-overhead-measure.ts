@@ -1,0 +1,210 @@
+// The measuring part of the frontend-overhead benchmark, shared by the bench script
+// (scripts/bench/frontend-overhead.ts) and the @slow budget spec
+// (tests/scheduling/workload-aware-overhead.spec.ts): the same open-loop load (fixed rate,
+// bounded duration) sent once straight to a mock worker's OpenAI API and once through the
+// frontend, with the worker at --speedup 0 so the difference is routing, scheduling, NATS
+// and the extra HTTP hop. Latency is measured from each request's scheduled send time (no
+// coordinated omission). Each target keeps one connection pool through its warm-up and
+// measured run, so the measured run is not a storm of new TCP connections. Alongside
+// latency it reports CPU ms per request of every process on the path (a steadier figure
+// than latency on a shared machine), and with repeat N the median of N runs, with the load
+// average around them.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'undici';
+import { newNamespace } from '../../fixtures/services/namespace.ts';
+import { localProvider } from '../../fixtures/services/local-provider.ts';
+import { PortAllocator } from '../../fixtures/ports/port-allocator.ts';
+import { ManagedProcess } from '../../fixtures/process/managed-process.ts';
+import { BUILD_DIR } from '../../fixtures/state-dir.ts';
+import { buildStack } from '../../fixtures/build-stack.ts';
+import { childPid, processCpuMs } from './process-cpu.ts';
+
+export interface OverheadOptions {
+  /** Requests per second of the open loop. */
+  rate: number;
+  durationS: number;
+  warmupS: number;
+  maxTokens: number;
+  /** Runs per target; the result is the field-wise median. */
+  repeat: number;
+  /** Extra frontend flags, e.g. ['--scheduler', 'workload-aware']. */
+  frontendArgs: string[];
+  /** Sent with every request on both paths, e.g. an X-Workload-Context. */
+  requestHeaders: Record<string, string>;
+}
+
+/** Enough connections that an open loop never waits for one; pipelining would hide queueing. */
+const POOL_OPTIONS = { connections: 512, pipelining: 1 };
+/** A request still unanswered this long after the load ends counts as a failure. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+interface Phase {
+  latenciesMs: number[];
+  errors: number;
+  achievedRate: number;
+}
+
+async function openLoop(pool: Pool, o: OverheadOptions, seconds: number): Promise<Phase> {
+  const body = JSON.stringify({ model: 'mock-model', prompt: 'measure the frontend overhead please', max_tokens: o.maxTokens, seed: 1 });
+  const total = Math.round(o.rate * seconds);
+  const latenciesMs: number[] = [];
+  let errors = 0;
+  const inflight: Promise<void>[] = [];
+  const start = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const now = performance.now();
+    while (sent < total && start + (sent * 1000) / o.rate <= now) {
+      const scheduled = start + (sent * 1000) / o.rate;
+      sent++;
+      inflight.push(
+        pool
+          .request({ path: '/v1/completions', method: 'POST', headers: { 'content-type': 'application/json', ...o.requestHeaders }, body })
+          .then(async (res) => {
+            await res.body.text();
+            if (res.statusCode === 200) latenciesMs.push(performance.now() - scheduled);
+            else errors++;
+          })
+          .catch(() => void errors++),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  const sendSeconds = (performance.now() - start) / 1000;
+  await Promise.race([Promise.all(inflight), new Promise((r) => setTimeout(r, DRAIN_TIMEOUT_MS))]);
+  return { latenciesMs, errors: errors + (total - latenciesMs.length - errors), achievedRate: total / sendSeconds };
+}
+
+const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+
+export interface OverheadSummary {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  ok: number;
+  errors: number;
+  achievedRate: number;
+  cpuMsPerRequest: Record<string, number>;
+}
+
+function summary(p: Phase, cpuMsPerRequest: Record<string, number>): OverheadSummary {
+  const s = [...p.latenciesMs].sort((a, b) => a - b);
+  return { p50: quantile(s, 0.5), p90: quantile(s, 0.9), p99: quantile(s, 0.99), max: s.at(-1) ?? NaN, ok: s.length, errors: p.errors, achievedRate: p.achievedRate, cpuMsPerRequest };
+}
+
+const median = (values: number[]): number => quantile([...values].sort((a, b) => a - b), 0.5);
+
+/** Field-wise median of several runs' summaries (each figure on its own, so not one run's row). */
+function medianSummary(runs: OverheadSummary[]): OverheadSummary {
+  const pick = (f: (r: OverheadSummary) => number): number => median(runs.map(f));
+  return {
+    p50: pick((r) => r.p50),
+    p90: pick((r) => r.p90),
+    p99: pick((r) => r.p99),
+    max: pick((r) => r.max),
+    ok: pick((r) => r.ok),
+    errors: pick((r) => r.errors),
+    achievedRate: pick((r) => r.achievedRate),
+    cpuMsPerRequest: Object.fromEntries(Object.keys(runs[0]!.cpuMsPerRequest).map((n) => [n, pick((r) => r.cpuMsPerRequest[n] ?? NaN)])),
+  };
+}
+
+/** CPU ms so far of each process on the path; `loadgen` is this process. */
+function cpuMs(pids: Record<string, number>): Record<string, number> {
+  const self = process.cpuUsage();
+  return { ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuMs(pid)])), loadgen: (self.user + self.system) / 1000 };
+}
+
+async function measureOnce(pool: Pool, pids: Record<string, number>, o: OverheadOptions): Promise<OverheadSummary> {
+  const before = cpuMs(pids);
+  const phase = await openLoop(pool, o, o.durationS);
+  const after = cpuMs(pids);
+  const requests = o.rate * o.durationS;
+  return summary(phase, Object.fromEntries(Object.entries(after).map(([name, ms]) => [name, (ms - before[name]!) / requests])));
+}
+
+const loadLine = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+export interface OverheadResult {
+  options: OverheadOptions;
+  cpus: number;
+  loadBefore: string;
+  loadAfter: string;
+  direct: OverheadSummary;
+  frontend: OverheadSummary;
+  addedP50Ms: number;
+  addedP99Ms: number;
+}
+
+/** Starts NATS, etcd, one mock worker and the frontend, measures both paths, stops everything. */
+export async function measureFrontendOverhead(o: OverheadOptions): Promise<OverheadResult> {
+  const logDir = mkdtempSync(join(tmpdir(), 'servewright-bench-frontend-'));
+  const ports = new PortAllocator();
+  const services = await localProvider.start({ logDir, ports });
+  const ns = newNamespace();
+  const cluster = ['--nats', services.nats.url, '--etcd', services.etcd.endpoints.join(','), '--namespace', ns];
+  const started: ManagedProcess[] = [];
+  // The bundles, as the stack fixture runs them: no transpiler on the measured path.
+  await buildStack();
+  const launch = async (name: string, args: string[]): Promise<string> => {
+    const proc = await ManagedProcess.start(
+      { name, command: process.execPath, args: [join(BUILD_DIR, `${name}.mjs`), ...args], ready: { log: /listening on http/, timeoutMs: 60_000 } },
+      logDir,
+    );
+    started.push(proc);
+    return (await proc.log.waitFor(/listening on (http:\/\/\S+)/))[1]!;
+  };
+  try {
+    const workerUrl = await launch('worker', ['--speedup', '0', '--max-num-seqs', '1024', '--max-waiting', '4096', ...cluster]);
+    const frontendUrl = await launch('frontend', ['--max-queue', '100000', ...o.frontendArgs, ...cluster]);
+    for (;;) {
+      const models = (await (await fetch(`${frontendUrl}/v1/models`)).json()) as { data: unknown[] };
+      if (models.data.length > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const pids = { 'nats-server': childPid('nats-server'), worker: started[0]!.pid, frontend: started[1]!.pid };
+    const pools = { direct: new Pool(workerUrl, POOL_OPTIONS), frontend: new Pool(frontendUrl, POOL_OPTIONS) };
+    const runs: Record<keyof typeof pools, OverheadSummary[]> = { direct: [], frontend: [] };
+    const loadBefore = loadLine();
+    try {
+      for (let i = 0; i < o.repeat; i++) {
+        for (const name of ['direct', 'frontend'] as const) {
+          if (o.warmupS > 0) await openLoop(pools[name], o, o.warmupS);
+          runs[name].push(await measureOnce(pools[name], pids, o));
+        }
+      }
+    } finally {
+      await Promise.all(Object.values(pools).map((p) => p.close()));
+    }
+    const direct = medianSummary(runs.direct);
+    const frontend = medianSummary(runs.frontend);
+    return { options: o, cpus: availableParallelism(), loadBefore, loadAfter: loadLine(), direct, frontend, addedP50Ms: frontend.p50 - direct.p50, addedP99Ms: frontend.p99 - direct.p99 };
+  } finally {
+    for (const proc of started.reverse()) await proc.stop();
+    await services.dispose();
+    rmSync(logDir, { recursive: true, force: true });
+  }
+}
+
+/** The bench's table: latency per path, the added latency, CPU per request. */
+export function formatOverhead(r: OverheadResult): string {
+  const o = r.options;
+  const fmt = (n: number) => n.toFixed(2).padStart(8);
+  const lines = [
+    `rate ${o.rate}/s for ${o.durationS}s, max_tokens ${o.maxTokens}, worker --speedup 0, frontend ${o.frontendArgs.join(' ') || '(defaults)'} (latency ms from scheduled send)`,
+    `${o.repeat === 1 ? 'one run' : `median of ${o.repeat} runs`}; load average before ${r.loadBefore}, after ${r.loadAfter} (${r.cpus} CPUs)`,
+    '            p50      p90      p99      max    ok  errors  achieved/s',
+  ];
+  for (const [name, s] of [['direct', r.direct], ['frontend', r.frontend]] as const) {
+    lines.push(`${name.padEnd(8)}${fmt(s.p50)} ${fmt(s.p90)} ${fmt(s.p99)} ${fmt(s.max)} ${String(s.ok).padStart(5)} ${String(s.errors).padStart(7)} ${s.achievedRate.toFixed(0).padStart(11)}`);
+  }
+  lines.push(`added   ${fmt(r.frontend.p50 - r.direct.p50)} ${fmt(r.frontend.p90 - r.direct.p90)} ${fmt(r.frontend.p99 - r.direct.p99)}`);
+  for (const [name, s] of [['direct', r.direct], ['frontend', r.frontend]] as const) {
+    lines.push(`cpu ms/request via ${name.padEnd(8)} ${Object.entries(s.cpuMsPerRequest).map(([p, ms]) => `${p} ${ms.toFixed(3)}`).join('  ')}`);
+  }
+  return lines.join('\n');
+}
