@@ -84,6 +84,8 @@ async function finish(
   expect(system.scheduler['completed'], 'scheduler completions').toBe(samples.length);
   expect(system.loadBalancer['decisions'], 'routing decisions').toBe(samples.length);
   expect(system.frontend['succeeded'], 'frontend successes').toBe(samples.length);
+  // Queue integrity: with every response in, nothing waits, runs or is left in a program's books.
+  expect(system.frontend, 'nothing left queued or running').toMatchObject({ queued: 0, inflight: 0, activeCalls: 0 });
   expect(Object.values(system.engines).reduce((sum, e) => sum + e['completed']!, 0), 'engine completions').toBe(samples.length);
   await attachScenarioMetrics(testInfo, scenario, scheduled, { ...extras, system });
   return { samples: scheduled, system };
