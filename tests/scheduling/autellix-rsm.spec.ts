@@ -84,6 +84,8 @@ async function finish(
   expect(system.scheduler['completed'], 'scheduler completions').toBe(samples.length);
   expect(system.loadBalancer['decisions'], 'routing decisions').toBe(samples.length);
   expect(system.frontend['succeeded'], 'frontend successes').toBe(samples.length);
+  // Queue integrity: with every response in, nothing waits, runs or is left in a program's books.
+  expect(system.frontend, 'nothing left queued or running').toMatchObject({ queued: 0, inflight: 0, activeCalls: 0 });
   expect(Object.values(system.engines).reduce((sum, e) => sum + e['completed']!, 0), 'engine completions').toBe(samples.length);
   await attachScenarioMetrics(testInfo, scenario, scheduled, { ...extras, system });
   return { samples: scheduled, system };
@@ -101,6 +103,8 @@ function autellixLevel(serviceMs: number, quantumMs = 50, numQueues = 8): number
 
 for (const mode of rsmModes()) {
   const tags = { tag: [mode.tier, '@scheduling'] };
+  // Quick and full runs are different workloads: the name keeps them apart in the reports.
+  const scenario = (name: string) => `${name} [${mode.name}, ${mode.numEngines} engines]`;
   const engines = (m: RsmMode) => Array.from({ length: m.numEngines }, () => (m.speedup === undefined ? {} : { speedup: m.speedup }));
 
   test.describe(`Autellix RSM, ${mode.name} (${mode.numEngines} engines)`, () => {
@@ -119,7 +123,7 @@ for (const mode of rsmModes()) {
       expect(session.threads['main']!.calls).toBe(mode.chatTurns);
       expect(session.serviceMs).toBeGreaterThan(0);
       expect(session.serviceMs).toBeLessThanOrEqual(samples.reduce((sum, s) => sum + s.latencyMs, 0));
-      const { samples: scheduled } = await finish(stack, testInfo, 'Single-Threaded Chatbot', samples, {
+      const { samples: scheduled } = await finish(stack, testInfo, scenario('Single-Threaded Chatbot'), samples, {
         mode: 'PLAS',
         totalDurationMs: performance.now() - started,
         serviceTimeMs: session.serviceMs,
@@ -163,7 +167,7 @@ for (const mode of rsmModes()) {
       // Parallel branches on idle engines: least-loaded placement spreads them over as many engines as it can.
       expect(new Set(branches.map((b) => b.workerId)).size).toBe(Math.min(research.length, mode.numEngines));
 
-      const { samples: scheduled } = await finish(stack, testInfo, 'Multi-Threaded Research Agent', [plan, ...branches, aggregate], {
+      const { samples: scheduled } = await finish(stack, testInfo, scenario('Multi-Threaded Research Agent'), [plan, ...branches, aggregate], {
         mode: 'ATLAS',
         totalDurationMs: performance.now() - started,
         serviceTimeMs: table.serviceMs,
@@ -200,7 +204,7 @@ for (const mode of rsmModes()) {
       const balanceRatio = Math.min(...counts) / Math.max(...counts);
       expect(samples).toHaveLength(sessions * mode.sessionTurns);
       expect(balanceRatio).toBeGreaterThan(0.5);
-      const { system } = await finish(stack, testInfo, 'Load Balancing Validation', samples, {
+      const { system } = await finish(stack, testInfo, scenario('Load Balancing Validation'), samples, {
         mode: 'PLAS',
         totalDurationMs: performance.now() - started,
         extra: { balanceRatio, sessions },
@@ -231,7 +235,7 @@ for (const mode of rsmModes()) {
       const all = [...samples.values()].flat();
       const cache = cacheStats(all);
       expect(cache.hitRate).toBe((mode.localityTurns - 1) / mode.localityTurns);
-      const { system } = await finish(stack, testInfo, 'Cache Locality Validation', all, {
+      const { system } = await finish(stack, testInfo, scenario('Cache Locality Validation'), all, {
         mode: 'PLAS',
         totalDurationMs: performance.now() - started,
         cache,
@@ -264,7 +268,7 @@ for (const mode of rsmModes()) {
             return [plan, ...branches, await ask('agg', research, 16)];
           }),
         );
-        const { samples } = await finish(stack, testInfo, 'Research agents on busy engines', perAgent.flat(), {
+        const { samples } = await finish(stack, testInfo, scenario('Research agents on busy engines'), perAgent.flat(), {
           mode: policy.toUpperCase(),
           totalDurationMs: performance.now() - started,
           extra: { agents: agents.length },

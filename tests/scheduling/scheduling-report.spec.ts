@@ -10,7 +10,7 @@ import { renderSchedulingComparison } from '../../reporters/markdown/scheduling.
 import { renderSessionStatistics } from '../../reporters/markdown/session-statistics.ts';
 import { renderSystemStatistics } from '../../reporters/markdown/system-statistics.ts';
 import { requestReport } from './support/request-report.ts';
-import { scenarioMetrics, type RequestSample } from './support/scenario-metrics.ts';
+import { sampleOf, scenarioMetrics, type RequestSample } from './support/scenario-metrics.ts';
 
 const tags = { tag: ['@e2e', '@scheduling'] };
 
@@ -127,6 +127,15 @@ test.describe('per-request report', () => {
     expect(full.perRequest).toEqual([
       { requestId: 'a', latencyMs: 523, tokens: 98, engine: 'engine_0', priority: 0, serviceTimeMs: 500, waitingTimeMs: 1, threadId: 'main' },
     ]);
+  });
+
+  test('a response that names no engine is an error, not an "unknown" engine', tags, () => {
+    const body = { id: 'cmpl-x', usage: { completion_tokens: 3, prompt_tokens: 2, prompt_tokens_details: { cached_tokens: 0 } } };
+    const response = { status: 200, headers: {}, body, text: 'abc', durationMs: 5 };
+    expect(() => sampleOf({ ...response, workerId: undefined }, 'req-7')).toThrow(
+      'response req-7 names no engine: neither nvext.worker_id nor the x-servewright-worker-id header',
+    );
+    expect(sampleOf({ ...response, workerId: 'w0' }, 'req-7')).toEqual({ requestId: 'req-7', latencyMs: 5, tokens: 3, workerId: 'w0', promptTokens: 2, cachedTokens: 0 });
   });
 
   test('the contract names a bad per-request field', tags, () => {
