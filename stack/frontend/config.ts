@@ -2,6 +2,8 @@
 // the NATS_SERVER / ETCD_ENDPOINTS environment variables.
 
 import { z } from 'zod';
+import { MAX_REQUEST_BODY_BYTES } from '../../protocol/openai/request.ts';
+import { renderHelp } from '../cli-help.ts';
 import { routerModes } from './routing/create-router.ts';
 import { DEFAULT_LOCALITY_THRESHOLD_TOKENS } from './routing/locality.ts';
 import { schedulerPolicies } from './scheduler/create-scheduler.ts';
@@ -10,7 +12,7 @@ import { METRICS_NAMINGS } from './metrics.ts';
 
 export class UsageError extends Error {}
 
-const FLAGS = {
+export const FLAGS = {
   'http-host': 'httpHost',
   'http-port': 'httpPort',
   nats: 'nats',
@@ -57,11 +59,42 @@ const schema = z.object({
 
 export type FrontendConfig = z.infer<typeof schema>;
 
-export const USAGE = `usage: frontend [--http-host 127.0.0.1] [--http-port 0] [--nats URL] [--etcd ENDPOINTS] [--namespace NS]
-  [--router-mode ${routerModes().join('|')}] [--migration-limit N] [--scheduler ${schedulerPolicies().join('|')}]
-  [--scheduler-option key=value]... [--max-queue N] [--stream-timeout-ms MS] [--busy-threshold 0..1]
-  [--locality-threshold-tokens N] [--metrics-naming ${METRICS_NAMINGS.join('|')}] [--count-exhausted-migrations true|false]
-env: NATS_SERVER, ETCD_ENDPOINTS (used when --nats / --etcd are absent)`;
+const DEFAULT_NATS = 'nats://127.0.0.1:4222';
+const DEFAULT_ETCD = 'http://127.0.0.1:2379';
+
+export const USAGE = 'usage: frontend [--flag value | --flag=value ...]   (--help lists every flag)';
+
+/** What each flag does; defaults come from the schema so the help cannot drift from them. */
+const MEANINGS: Record<keyof FrontendConfig, { value: string; meaning: string }> = {
+  httpHost: { value: 'HOST', meaning: 'address the OpenAI HTTP server binds' },
+  httpPort: { value: 'PORT', meaning: 'HTTP port; 0 picks a free one (printed in "listening on")' },
+  nats: { value: 'URL', meaning: 'NATS server(s), comma-separated (env NATS_SERVER when absent)' },
+  etcd: { value: 'ENDPOINTS', meaning: 'etcd endpoints, comma-separated (env ETCD_ENDPOINTS when absent)' },
+  namespace: { value: 'NS', meaning: 'namespace of the workers to discover (etcd key and NATS subject prefix)' },
+  routerMode: { value: routerModes().join('|'), meaning: 'how a worker is chosen for a request' },
+  migrationLimit: { value: 'N', meaning: 'times a broken stream is moved to another worker; 0 = never' },
+  scheduler: { value: schedulerPolicies().join('|'), meaning: 'order in which waiting requests are dispatched' },
+  schedulerOption: { value: 'key=value', meaning: 'a parameter of the scheduler policy; repeatable' },
+  maxQueue: { value: 'N', meaning: 'requests that may wait for a worker; one more is answered 503' },
+  streamTimeoutMs: { value: 'MS', meaning: 'silence after which a worker stream counts as broken (then migrated)' },
+  busyThreshold: { value: '0..1', meaning: "fraction of a worker's max-num-seqs this frontend keeps in flight on it" },
+  localityThresholdTokens: { value: 'N', meaning: "locality router: a prompt longer than this goes back to the worker holding its program's cache" },
+  metricsNaming: { value: METRICS_NAMINGS.join('|'), meaning: "metric names on /metrics: servewright's or Dynamo's" },
+  countExhaustedMigrations: { value: 'true|false', meaning: 'count (and log) a broken stream as a migration even when the limit forbids it, as Dynamo does' },
+};
+
+export function helpText(): string {
+  const defaults: Record<string, unknown> = { ...schema.parse({ nats: DEFAULT_NATS, etcd: DEFAULT_ETCD }), nats: DEFAULT_NATS, etcd: DEFAULT_ETCD, schedulerOption: undefined };
+  const flags = Object.entries(FLAGS).map(([flag, key]) => {
+    const shown = defaults[key];
+    return { flag: `--${flag}`, ...MEANINGS[key], ...(shown === undefined ? {} : { default: String(shown) }) };
+  });
+  return renderHelp(USAGE, flags, [
+    'Serves /v1/completions and /v1/chat/completions in front of the workers registered in etcd, plus /v1/models, /health, /metrics and /debug/scheduler.',
+    `Request bodies up to ${MAX_REQUEST_BODY_BYTES} bytes; a prompt must also fit one NATS message (the server's max_payload, 1 MiB by default), else 413.`,
+    'Exit 2: bad command line; 1: cannot start (port in use, NATS or etcd not answering).',
+  ]);
+}
 
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): FrontendConfig {
   const raw: Record<string, string | string[]> = {};
@@ -77,8 +110,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Fr
     if (key === 'schedulerOption') raw[key] = [...((raw[key] as string[] | undefined) ?? []), value];
     else raw[key] = value;
   }
-  raw.nats ??= env.NATS_SERVER ?? 'nats://127.0.0.1:4222';
-  raw.etcd ??= env.ETCD_ENDPOINTS ?? 'http://127.0.0.1:2379';
+  raw.nats ??= env.NATS_SERVER || DEFAULT_NATS;
+  raw.etcd ??= env.ETCD_ENDPOINTS || DEFAULT_ETCD;
   const result = schema.safeParse(raw);
   if (!result.success) {
     const flagOf = (key: PropertyKey | undefined) => Object.entries(FLAGS).find(([, k]) => k === key)?.[0] ?? String(key);

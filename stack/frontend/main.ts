@@ -1,7 +1,7 @@
 // Entry point: `tsx stack/frontend/main.ts --nats URL --etcd ENDPOINTS --namespace NS ...`.
 // Exit 2 on a bad command line, 1 when NATS/etcd cannot be reached.
 
-import { parseConfig, USAGE, UsageError } from './config.ts';
+import { helpText, parseConfig, USAGE, UsageError } from './config.ts';
 import { startFrontend } from './frontend.ts';
 import { exitOnStartupFailure } from '../startup.ts';
 import { log, writeOut } from './log.ts';
@@ -9,7 +9,7 @@ import { log, writeOut } from './log.ts';
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${helpText()}\n`);
     return;
   }
   let config;

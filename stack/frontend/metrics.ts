@@ -1,78 +1,6 @@
-// A minimal Prometheus text-format registry: the frontend needs a handful of counters,
-// gauges read at scrape time, and two latency histograms, nothing more.
+// The frontend's metrics, under servewright's names or Dynamo's (text format: protocol/prometheus.ts).
 
-type Labels = Readonly<Record<string, string>>;
-
-const labelKey = (labels: Labels): string =>
-  Object.entries(labels)
-    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
-    .join(',');
-
-const sample = (name: string, key: string, value: number): string => `${name}${key ? `{${key}}` : ''} ${value}`;
-
-interface Metric {
-  render(): string[];
-}
-
-export class Counter implements Metric {
-  private readonly values = new Map<string, number>();
-
-  constructor(
-    private readonly name: string,
-    private readonly help: string,
-  ) {}
-
-  inc(labels: Labels = {}, by = 1): void {
-    const key = labelKey(labels);
-    this.values.set(key, (this.values.get(key) ?? 0) + by);
-  }
-
-  render(): string[] {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    for (const [key, v] of this.values) lines.push(sample(this.name, key, v));
-    return lines;
-  }
-}
-
-export class Gauge implements Metric {
-  constructor(
-    private readonly name: string,
-    private readonly help: string,
-    private readonly read: () => number,
-  ) {}
-
-  render(): string[] {
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`, sample(this.name, '', this.read())];
-  }
-}
-
-export class Histogram implements Metric {
-  private readonly counts: number[];
-  private sum = 0;
-  private count = 0;
-
-  constructor(
-    private readonly name: string,
-    private readonly help: string,
-    private readonly buckets: readonly number[],
-  ) {
-    this.counts = buckets.map(() => 0);
-  }
-
-  observe(value: number): void {
-    this.sum += value;
-    this.count++;
-    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) this.counts[i]!++;
-  }
-
-  render(): string[] {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    this.buckets.forEach((b, i) => lines.push(sample(`${this.name}_bucket`, `le="${b}"`, this.counts[i]!)));
-    lines.push(sample(`${this.name}_bucket`, 'le="+Inf"', this.count));
-    lines.push(sample(`${this.name}_sum`, '', this.sum), sample(`${this.name}_count`, '', this.count));
-    return lines;
-  }
-}
+import { Counter, Gauge, Histogram, renderMetrics, type Metric } from '../../protocol/prometheus.ts';
 
 const LATENCY_BUCKETS_S = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -149,6 +77,6 @@ export class FrontendMetrics {
   }
 
   render(): string {
-    return this.all.flatMap((m) => m.render()).join('\n') + '\n';
+    return renderMetrics(this.all);
   }
 }

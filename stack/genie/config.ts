@@ -1,3 +1,5 @@
+import { renderHelp } from '../cli-help.ts';
+
 export interface GenieServerConfig {
   host: string;
   port: number;
@@ -12,11 +14,24 @@ const FORM_OVERHEAD_BYTES = 1 << 20;
 
 export const maxRequestBytes = (c: GenieServerConfig): number => c.maxTensorBytes * MAX_GRAPH_INPUTS + FORM_OVERHEAD_BYTES;
 
-const FLAGS = ['--host', '--port', '--max-tensor-bytes'];
-const USAGE = 'usage: genie [--host 127.0.0.1] [--port 8888 (0 = free port)] [--max-tensor-bytes 67108864]';
+const DEFAULTS: GenieServerConfig = { host: '127.0.0.1', port: 8888, maxTensorBytes: 64 * 1024 * 1024 };
+export const FLAGS = ['--host', '--port', '--max-tensor-bytes'];
+const USAGE = 'usage: genie [--flag value | --flag=value ...]   (--help lists every flag)';
+
+export function helpText(): string {
+  return renderHelp(
+    USAGE,
+    [
+      { flag: '--host', value: 'HOST', meaning: 'address the server binds', default: DEFAULTS.host },
+      { flag: '--port', value: 'PORT', meaning: 'HTTP port; 0 picks a free one (printed in "listening on")', default: DEFAULTS.port },
+      { flag: '--max-tensor-bytes', value: 'N', meaning: 'largest tensor (.npy part) accepted; a larger one is answered 413', default: DEFAULTS.maxTensorBytes },
+    ],
+    ['Serves POST /execute and /execute_subgraph, GET /, /health and /stats (see stack/genie/README.md). Exit 2: bad command line; 1: cannot start.'],
+  );
+}
 
 export function parseArgs(argv: string[]): GenieServerConfig {
-  const config: GenieServerConfig = { host: '127.0.0.1', port: 8888, maxTensorBytes: 64 * 1024 * 1024 };
+  const config: GenieServerConfig = { ...DEFAULTS };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
     if (!FLAGS.includes(flag)) throw new Error(`unknown option '${flag}'\n${USAGE}`);

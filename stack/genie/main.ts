@@ -1,9 +1,13 @@
 // Mock Genie tensor server: `npm run genie -- --host 127.0.0.1 --port 0`.
 import type { AddressInfo } from 'node:net';
 import { exitOnStartupFailure, listen } from '../startup.ts';
-import { parseArgs } from './config.ts';
+import { helpText, parseArgs } from './config.ts';
 import { createGenieServer } from './server.ts';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(helpText());
+  process.exit(0);
+}
 let config;
 try {
   config = parseArgs(process.argv.slice(2));

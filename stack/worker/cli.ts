@@ -4,6 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { renderHelp } from '../cli-help.ts';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 const num = (min: number, max = Number.MAX_VALUE) => z.coerce.number().min(min).max(max);
@@ -45,7 +46,7 @@ const WorkerOptionsSchema = z
 
 export type WorkerOptions = z.infer<typeof WorkerOptionsSchema>;
 
-const FLAGS: Record<string, keyof WorkerOptions> = {
+export const FLAGS: Record<string, keyof WorkerOptions> = {
   '--model': 'model',
   '--host': 'host',
   '--port': 'port',
@@ -75,7 +76,52 @@ const FLAGS: Record<string, keyof WorkerOptions> = {
 
 export class UsageError extends Error {}
 
-export const USAGE = `usage: worker [MODEL] [--flag value ...]\nflags: ${Object.keys(FLAGS).join(' ')}`;
+type DefaultedKey = Exclude<keyof WorkerOptions, 'workerId' | 'crashAfterTokens' | 'nats' | 'etcd'>;
+
+/** What each option does; defaults come from the schema so the help cannot drift from them. */
+const MEANINGS: Record<keyof WorkerOptions, { value: string; meaning: string }> = {
+  model: { value: 'NAME', meaning: 'model name served on /v1/models and registered in etcd (also the positional MODEL)' },
+  host: { value: 'HOST', meaning: 'address the HTTP server binds' },
+  port: { value: 'PORT', meaning: 'HTTP port; 0 picks a free one (printed in "listening on")' },
+  workerId: { value: 'ID', meaning: 'id in etcd, NATS subjects, logs and responses; worker-<8 random hex> when absent' },
+  maxNumSeqs: { value: 'N', meaning: 'sequences decoded together (the running batch)' },
+  maxWaiting: { value: 'N', meaning: 'requests queued behind a full batch; one more is answered 429' },
+  blockSize: { value: 'N', meaning: 'tokens per KV-cache block (prefix caching and KV events)' },
+  numGpuBlocks: { value: 'N', meaning: 'KV-cache blocks; a request needing more is answered 400' },
+  maxModelLen: { value: 'N', meaning: 'prompt + max_tokens limit per request; beyond it 400' },
+  prefillMsPerToken: { value: 'MS', meaning: 'prefill time per uncached prompt token' },
+  itlMs: { value: 'MS', meaning: 'time between generated tokens with a batch of one' },
+  jitter: { value: '0..0.99', meaning: 'each delay is scaled by a random factor in [1 - jitter, 1 + jitter]' },
+  batchSlowdown: { value: 'F', meaning: 'inter-token time grows by this fraction per extra running sequence' },
+  speedup: { value: 'F', meaning: 'divides every delay; 0 = no delays at all' },
+  seed: { value: 'N', meaning: 'seed of the generated text when a request has none' },
+  failRate: { value: '0..1', meaning: 'probability that a request is refused with an injected 500' },
+  crashAfterTokens: { value: 'N', meaning: 'SIGKILL itself after streaming this many tokens in total (fault injection; default: never)' },
+  startupDelayMs: { value: 'MS', meaning: 'wait this long before starting (slow-boot simulation)' },
+  role: { value: 'agg|prefill|decode', meaning: 'aggregated, or one side of disaggregated serving' },
+  nats: { value: 'URL', meaning: 'NATS server(s), comma-separated; with --etcd: cluster mode (env NATS_SERVER)' },
+  etcd: { value: 'ENDPOINTS', meaning: 'etcd endpoints, comma-separated; with --nats: cluster mode (env ETCD_ENDPOINTS)' },
+  namespace: { value: 'NS', meaning: 'prefix of the etcd key and NATS subjects, isolating one stack' },
+  leaseTtlS: { value: 'S', meaning: 'TTL of the etcd lease holding the registration (a dead worker disappears after it)' },
+  heartbeatMs: { value: 'MS', meaning: 'longest silence of a NATS stream while generating (heartbeat chunks)' },
+};
+
+export const USAGE = 'usage: worker [MODEL] [--flag value | --flag=value ...]   (--help lists every flag)';
+
+export function helpText(): string {
+  const { workerId: _random, ...defaults } = WorkerOptionsSchema.parse({}) as Pick<WorkerOptions, DefaultedKey | 'workerId'>;
+  const spellings = (key: keyof WorkerOptions) => Object.keys(FLAGS).filter((f) => FLAGS[f] === key).join(', ');
+  const flags = (Object.keys(MEANINGS) as Array<keyof WorkerOptions>).map((key) => ({
+    flag: spellings(key),
+    ...MEANINGS[key],
+    ...(key in defaults ? { default: defaults[key as DefaultedKey] } : {}),
+  }));
+  return renderHelp(USAGE, flags, [
+    'Without --nats/--etcd the worker serves HTTP only; with both it also registers in etcd and serves GenerateRequests over NATS.',
+    'SIGTERM: deregisters, fails in-flight requests with a retryable 503, exits 0. Exit 2: bad command line; 1: cannot start.',
+  ]);
+}
+
 
 export function parseWorkerArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WorkerOptions {
   const raw: Record<string, string> = {};

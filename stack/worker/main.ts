@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkerRegistration } from '../../protocol/messages.ts';
 import { workerKey } from '../../protocol/subjects.ts';
-import { parseWorkerArgs, UsageError, USAGE, type WorkerOptions } from './cli.ts';
+import { helpText, parseWorkerArgs, UsageError, type WorkerOptions } from './cli.ts';
 import type { EtcdRegistration } from './cluster/etcd-registration.ts';
 import { KvEventPublisher } from './cluster/kv-event-publisher.ts';
 import type { NatsWorkerService } from './cluster/nats-service.ts';
@@ -25,7 +25,7 @@ const SHUTDOWN_STEP_TIMEOUT_MS = 2_000;
 function parseOrExit(): WorkerOptions {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${helpText()}\n`);
     process.exit(0);
   }
   try {

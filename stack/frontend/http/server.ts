@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { discardRest, readBody } from '../../../protocol/http/body.ts';
 import { HttpError } from '../../../protocol/http/http-error.ts';
 import { MAX_REQUEST_BODY_BYTES } from '../../../protocol/openai/request.ts';
+import { PROMETHEUS_CONTENT_TYPE } from '../../../protocol/prometheus.ts';
 import type { FrontendMetrics } from '../metrics.ts';
 import { handleGeneration, type HandlerDeps } from './generation-handler.ts';
 import { sendError, sendJson } from './send.ts';
@@ -64,7 +65,7 @@ async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
   }
   if (get && path === '/metrics') {
     const text = deps.metrics.render();
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
     return void res.end(text);
   }
   if (get && path === '/debug/scheduler') return sendJson(res, 200, debugScheduler(deps));

@@ -1,5 +1,5 @@
 // Generated text is drawn from a fixed word list so it reads like prose. Each entry's
-// id is what stack/protocol's tokenizer gives the word, so generated text tokenizes
+// id is what protocol/'s tokenizer gives the word, so generated text tokenizes
 // back to the generated ids (multi-turn prompts then hit the prefix cache naturally).
 
 import { tokenize } from '../../../protocol/tokenizer.ts';

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { FORCE_ERROR_HEADER, WORKER_ID_HEADER } from '../../../protocol/headers.ts';
 import { discardRest, readBody } from '../../../protocol/http/body.ts';
+import { PROMETHEUS_CONTENT_TYPE } from '../../../protocol/prometheus.ts';
 import { HttpError } from '../../../protocol/http/http-error.ts';
 import type { Engine } from '../engine/engine.ts';
 import { RequestRejected } from '../engine/sequence.ts';
@@ -106,7 +107,7 @@ export function createWorkerServer(o: WorkerHttpOptions): Server {
           : sendJson(res, 503, '{"status":"shutting_down"}', idHeader);
       case '/metrics': {
         const text = o.engine.renderMetrics();
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', ...idHeader });
+        res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, ...idHeader });
         return res.end(text);
       }
       case '/v1/models':
