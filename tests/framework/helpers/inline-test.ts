@@ -61,6 +61,8 @@ export interface InlineTestRecord {
   statuses: string[];
   annotations: { type: string; description?: string }[];
   errors: string[];
+  /** attachments of the last attempt; `path` for files, `body` (base64) for inline ones */
+  attachments: { name: string; contentType: string; path?: string; body?: string }[];
 }
 
 export interface InlineRunResult extends ChildRun {
@@ -133,7 +135,7 @@ interface JsonTest {
   projectName: string;
   status: 'expected' | 'unexpected' | 'flaky' | 'skipped';
   annotations: { type: string; description?: string }[];
-  results: { status: string; errors: { message?: string }[] }[];
+  results: { status: string; errors: { message?: string }[]; attachments: InlineTestRecord['attachments'] }[];
 }
 
 const OUTCOMES: Record<JsonTest['status'], Outcome> = { expected: 'passed', unexpected: 'failed', flaky: 'flaky', skipped: 'skipped' };
@@ -151,6 +153,7 @@ function testsOf(suite: JsonSuite, path: string[]): InlineTestRecord[] {
         statuses: t.results.map((r) => r.status),
         annotations: t.annotations,
         errors: t.results.flatMap((r) => r.errors.map((e) => e.message ?? '')),
+        attachments: t.results.at(-1)?.attachments ?? [],
       })),
     ),
     ...(suite.suites ?? []).flatMap((s) => testsOf(s, here)),
