@@ -45,6 +45,12 @@ export interface InlineProjectOptions {
 export interface InlineRunOptions extends InlineProjectOptions {
   args?: string[];
   env?: Record<string, string>;
+  /**
+   * Run from this folder (with `-c <project>/playwright.config.ts`) instead of the project's:
+   * for specs that name files relative to the repository. Use with `reporter: '[]'`, since
+   * Allure's results folder is relative to the working directory.
+   */
+  cwd?: string;
 }
 
 export type Outcome = 'passed' | 'failed' | 'flaky' | 'skipped';
@@ -216,7 +222,8 @@ export const test = base.extend<{ inline: InlineTest }>({
       report: (dir, args = [], env) => runNode(dir, [TSX, REPORT_SCRIPT, '--dir', dir, ...args], env),
       async run(files, options = {}) {
         const dir = write(files, options);
-        return read(dir, await playwright(dir, ['test', ...(options.args ?? [])], options.env));
+        const args = ['test', ...(options.cwd ? ['-c', join(dir, 'playwright.config.ts')] : []), ...(options.args ?? [])];
+        return read(dir, await runNode(options.cwd ?? dir, [CLI, ...args], options.env));
       },
     });
   },
