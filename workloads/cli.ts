@@ -51,9 +51,9 @@ async function targetFor(o: CliOptions, outputDir: string): Promise<Target> {
     });
     return { apiBase: o.apiBase, ...given, models, close: async () => undefined };
   }
-  const { launchStack } = await import('../fixtures/stack/launch.ts');
+  const { launchStandaloneStack } = await import('../fixtures/stack/launch.ts');
   process.stderr.write('[replay] no --api-base: starting the reference stack\n');
-  const launched = await launchStack({ logDir: join(outputDir, 'stack-logs'), workers: 2 });
+  const launched = await launchStandaloneStack({ logDir: join(outputDir, 'stack-logs'), workers: 2 });
   const servedModel = o.servedModel ?? launched.stack.profile.defaultModel;
   process.stderr.write(`[replay] stack up at ${launched.stack.frontend.url} serving ${servedModel} (services: ${launched.services})\n`);
   return { apiBase: launched.stack.frontend.url, servedModel, close: () => launched.close() };

@@ -45,6 +45,12 @@ export interface InlineProjectOptions {
 export interface InlineRunOptions extends InlineProjectOptions {
   args?: string[];
   env?: Record<string, string>;
+  /**
+   * Run from this folder (with `-c <project>/playwright.config.ts`) instead of the project's:
+   * for specs that name files relative to the repository. Use with `reporter: '[]'`, since
+   * Allure's results folder is relative to the working directory.
+   */
+  cwd?: string;
 }
 
 export type Outcome = 'passed' | 'failed' | 'flaky' | 'skipped';
@@ -61,6 +67,8 @@ export interface InlineTestRecord {
   statuses: string[];
   annotations: { type: string; description?: string }[];
   errors: string[];
+  /** attachments of the last attempt; `path` for files, `body` (base64) for inline ones */
+  attachments: { name: string; contentType: string; path?: string; body?: string }[];
 }
 
 export interface InlineRunResult extends ChildRun {
@@ -133,7 +141,7 @@ interface JsonTest {
   projectName: string;
   status: 'expected' | 'unexpected' | 'flaky' | 'skipped';
   annotations: { type: string; description?: string }[];
-  results: { status: string; errors: { message?: string }[] }[];
+  results: { status: string; errors: { message?: string }[]; attachments: InlineTestRecord['attachments'] }[];
 }
 
 const OUTCOMES: Record<JsonTest['status'], Outcome> = { expected: 'passed', unexpected: 'failed', flaky: 'flaky', skipped: 'skipped' };
@@ -151,6 +159,7 @@ function testsOf(suite: JsonSuite, path: string[]): InlineTestRecord[] {
         statuses: t.results.map((r) => r.status),
         annotations: t.annotations,
         errors: t.results.flatMap((r) => r.errors.map((e) => e.message ?? '')),
+        attachments: t.results.at(-1)?.attachments ?? [],
       })),
     ),
     ...(suite.suites ?? []).flatMap((s) => testsOf(s, here)),
@@ -213,7 +222,8 @@ export const test = base.extend<{ inline: InlineTest }>({
       report: (dir, args = [], env) => runNode(dir, [TSX, REPORT_SCRIPT, '--dir', dir, ...args], env),
       async run(files, options = {}) {
         const dir = write(files, options);
-        return read(dir, await playwright(dir, ['test', ...(options.args ?? [])], options.env));
+        const args = ['test', ...(options.cwd ? ['-c', join(dir, 'playwright.config.ts')] : []), ...(options.args ?? [])];
+        return read(dir, await runNode(options.cwd ?? dir, [CLI, ...args], options.env));
       },
     });
   },
