@@ -6,6 +6,8 @@ import { test as base } from '../../fixtures/index.ts';
 import { failsWhenEveryWorkerDies, failsWithoutMigration, survivesWorkerDeath } from '../fault-tolerance/scenarios/migration.ts';
 import { cancelInSequence, cancelOnClientTimeout } from '../fault-tolerance/scenarios/cancellation.ts';
 import { containerUnits } from '../../fixtures/stack/units/container-units.ts';
+import { unitImage } from '../../fixtures/stack/units/unit-image.ts';
+import { referenceProfile } from '../../fixtures/stack/profiles/reference.ts';
 import { startReferenceDeployment } from './support/reference-deployment.ts';
 
 const LONG = { longTokens: 2_000, timeoutMs: 30_000 };
@@ -16,7 +18,7 @@ const CANCEL = { maxTokens: 8_000, timeoutMs: 10_000 };
 // EXTERNAL_DEPLOYMENT_UNITS=container (the container suite) deploys it as containers.
 const test = base.extend({
   stackDeployment: async ({ stackOptions, procs, ports, services, namespace }, use, testInfo) => {
-    const containers = process.env.EXTERNAL_DEPLOYMENT_UNITS === 'container' ? await containerUnits(testInfo.outputDir) : undefined;
+    const containers = process.env.EXTERNAL_DEPLOYMENT_UNITS === 'container' ? await containerUnits(testInfo.outputDir, unitImage(referenceProfile, undefined)) : undefined;
     try {
       await use(await startReferenceDeployment({ procs, containers, ports, services, namespace, dir: testInfo.outputDir }, stackOptions));
     } finally {
