@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `npm run test:containers`: runs the framework service specs under SERVICES=container against
-# a private dockerd it starts and stops itself (start-dockerd.sh), with NATS/etcd images built
-# offline from the Debian binaries (build-local-images.sh). Extra arguments go to playwright.
+# `npm run test:containers`: runs the framework service specs under SERVICES=container, the
+# fault-tolerance folder with every stack unit in a container (STACK_UNITS=container), and the
+# external backend against a deployment of containers the specs bring up and describe by file,
+# against a private dockerd it starts and stops itself (start-dockerd.sh), with NATS/etcd/node
+# images built offline (build-local-images.sh, build-stack-image.sh). Extra arguments go to playwright.
 # With --skip-if-unavailable (used by .ci/run), a machine where dockerd cannot run prints
 # "container suite: SKIPPED: <reason>" and exits 0 instead of failing.
 set -euo pipefail
@@ -34,11 +36,16 @@ trap 'exit 130' INT TERM
 # shellcheck disable=SC1091
 source "$dir/env"
 "$here/build-local-images.sh"
+"$here/build-stack-image.sh"
 echo "container suite: dockerd and images ready in $((SECONDS - began)) s ($DOCKER_HOST)"
 
 export SERVICES=container
 export SERVEWRIGHT_REPORTS_DIR=${SERVEWRIGHT_REPORTS_DIR:-reports/containers}
 export NATS_IMAGE=${NATS_IMAGE:-servewright/nats:local}
 export ETCD_IMAGE=${ETCD_IMAGE:-servewright/etcd:local}
+export STACK_UNITS=container
+export EXTERNAL_DEPLOYMENT_UNITS=container
 cd "$root"
-npx playwright test tests/framework/services tests/framework/container- "$@"
+# The default project only: the dynamo-stand-in project's engines are host scripts.
+npx playwright test --project default tests/framework/services tests/framework/container- tests/framework/units-container \
+  tests/fault-tolerance tests/external "$@"

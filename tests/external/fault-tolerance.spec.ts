@@ -5,6 +5,10 @@
 import { test as base } from '../../fixtures/index.ts';
 import { failsWhenEveryWorkerDies, failsWithoutMigration, survivesWorkerDeath } from '../fault-tolerance/scenarios/migration.ts';
 import { cancelInSequence, cancelOnClientTimeout } from '../fault-tolerance/scenarios/cancellation.ts';
+import { containerUnits } from '../../fixtures/stack/units/container-units.ts';
+import { unitImage } from '../../fixtures/stack/units/unit-image.ts';
+import { referenceProfile } from '../../fixtures/stack/profiles/reference.ts';
+import { newestProfile } from '../../fixtures/stack/profiles/index.ts';
 import { startReferenceDeployment } from './support/reference-deployment.ts';
 
 const LONG = { longTokens: 2_000, timeoutMs: 30_000 };
@@ -12,9 +16,16 @@ const CANCEL = { maxTokens: 8_000, timeoutMs: 10_000 };
 
 // The deployment is brought up per test from the spec's own stackOptions, before the stack
 // fixture attaches to it: a test that kills a worker leaves nothing for the next one.
+// EXTERNAL_DEPLOYMENT_UNITS=container (the container suite) deploys it as containers.
 const test = base.extend({
   stackDeployment: async ({ stackOptions, procs, ports, services, namespace }, use, testInfo) => {
-    await use(await startReferenceDeployment({ procs, ports, services, namespace, dir: testInfo.outputDir }, stackOptions));
+    const containers = process.env.EXTERNAL_DEPLOYMENT_UNITS === 'container' ? await containerUnits(testInfo.outputDir, unitImage(newestProfile(referenceProfile), undefined)) : undefined;
+    try {
+      await use(await startReferenceDeployment({ procs, containers, ports, services, namespace, dir: testInfo.outputDir }, stackOptions));
+    } finally {
+      const errors = (await containers?.stopAll()) ?? [];
+      if (errors.length > 0) throw new AggregateError(errors, 'deployment containers teardown');
+    }
   },
 });
 test.use({ stackUnits: 'external' });

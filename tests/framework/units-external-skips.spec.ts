@@ -12,7 +12,7 @@ import { startReferenceDeployment } from ${JSON.stringify(join(REPO_ROOT, 'tests
 
 const test = base.extend({
   stackDeployment: async ({ stackOptions, procs, ports, services, namespace }, use, testInfo) => {
-    await use(await startReferenceDeployment({ procs, ports, services, namespace, dir: testInfo.outputDir }, stackOptions, { kill: false, workerLogs: false }));
+    await use(await startReferenceDeployment({ procs, containers: undefined, ports, services, namespace, dir: testInfo.outputDir }, stackOptions, { kill: false, workerLogs: false }));
   },
 });
 test.use({ stackUnits: 'external', stackOptions: { workers: 1 } });

@@ -1,19 +1,24 @@
 // What a user's compose stack looks like to us: the reference frontend and workers started
-// as plain processes outside the stack fixture, then described in a deployment file whose
-// log sources follow their log files and whose kill commands signal their pids.
+// outside the stack fixture, as plain processes or as containers, then described in a
+// deployment file whose log sources follow them (`tail -F` of a process's log file,
+// `docker logs -f` of a container) and whose kill commands signal them (`kill -s`, `docker kill -s`).
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Procs, Services, TestPorts } from '../../../fixtures/index.ts';
 import { referenceProfile } from '../../../fixtures/stack/profiles/reference.ts';
-import { resolveProfile } from '../../../fixtures/stack/profiles/index.ts';
+import { newestProfile } from '../../../fixtures/stack/profiles/index.ts';
 import { requestedWorkers, type StackOptions } from '../../../fixtures/stack/started-stack.ts';
 import type { LaunchContext } from '../../../fixtures/stack/profile.ts';
+import type { ProcessSpec } from '../../../fixtures/process/managed-process.ts';
+import type { ContainerUnits } from '../../../fixtures/stack/units/container-units.ts';
 import { BUILD_DIR } from '../../../fixtures/state-dir.ts';
 
 export interface DeploymentDeps {
   procs: Procs;
+  /** Where the deployment runs in containers instead of processes. */
+  containers: ContainerUnits | undefined;
   ports: TestPorts;
   services: Services;
   namespace: string;
@@ -28,10 +33,29 @@ export interface DeploymentShape {
   workerLogs?: boolean;
 }
 
-/** Starts the stack `opts` asks for as plain processes and returns the path of the file describing it. */
+// Slower than the fixture's stacks (40x): a kill through `docker kill` (a CLI start, then the
+// engine) takes hundreds of ms on a loaded machine, longer than a 2000-token stream at 40x.
+const DEPLOYED_SPEEDUP = 5;
+
+interface Deployed {
+  /** How a user's tooling would follow its output and signal it. */
+  logCommand: string;
+  killCommand: string;
+  logFile: string | undefined;
+}
+
+async function deploy(deps: DeploymentDeps, spec: ProcessSpec): Promise<Deployed> {
+  if (deps.containers) {
+    const unit = await deps.containers.start(spec);
+    return { logCommand: `docker logs -f ${unit.id}`, killCommand: `docker kill -s {signal} ${unit.id}`, logFile: undefined };
+  }
+  const proc = await deps.procs.start(spec);
+  return { logCommand: `tail -F -n +1 ${proc.name}.log`, killCommand: `kill -s {signal} ${proc.pid}`, logFile: `${proc.name}.log` };
+}
+
+/** Starts the stack `opts` asks for outside the stack fixture and returns the path of the file describing it. */
 export async function startReferenceDeployment(deps: DeploymentDeps, opts: StackOptions, shape: DeploymentShape = {}): Promise<string> {
-  // The reference stack is bound to no engine, so no installed version changes its profile.
-  const { profile } = resolveProfile(referenceProfile, { gpus: { count: 0, names: [], reason: 'not probed' }, python: {} });
+  const profile = newestProfile(referenceProfile);
   const context = async (): Promise<LaunchContext> => ({
     services: { natsUrl: deps.services.nats.url, etcdEndpoints: deps.services.etcd.endpoints },
     namespace: deps.namespace,
@@ -42,18 +66,18 @@ export async function startReferenceDeployment(deps: DeploymentDeps, opts: Stack
     requestPlane: undefined,
   });
   const frontendCtx = await context();
-  const frontendProc = await deps.procs.start({ name: 'deployed-frontend', ...profile.frontend!(frontendCtx, opts.frontend ?? {}) });
+  const frontend = await deploy(deps, { name: 'deployed-frontend', ...profile.frontend!(frontendCtx, opts.frontend ?? {}) });
   const workers = await Promise.all(
     requestedWorkers(opts).map(async (w, i) => {
       const id = w.id ?? `worker-${i}`;
       const ctx = await context();
-      const proc = await deps.procs.start({ name: `deployed-${id}`, ...profile.worker(ctx, { ...w, id }) });
+      const deployed = await deploy(deps, { name: `deployed-${id}`, ...profile.worker(ctx, { speedup: DEPLOYED_SPEEDUP, ...w, id }) });
       return {
         id,
         role: w.role ?? 'agg',
         metrics: `http://127.0.0.1:${ctx.port}/metrics`,
-        ...(shape.workerLogs === false ? {} : { logs: { command: `tail -F -n +1 deployed-${id}.log`, ready: 'listening on' } }),
-        ...(shape.kill === false ? {} : { kill: { command: `kill -s {signal} ${proc.pid}` } }),
+        ...(shape.workerLogs === false ? {} : { logs: { command: deployed.logCommand, ready: 'listening on' } }),
+        ...(shape.kill === false ? {} : { kill: { command: deployed.killCommand } }),
       };
     }),
   );
@@ -62,7 +86,8 @@ export async function startReferenceDeployment(deps: DeploymentDeps, opts: Stack
     profile: referenceProfile.name,
     frontend: {
       url: `http://127.0.0.1:${frontendCtx.port}`,
-      logs: { file: `${frontendProc.name}.log` },
+      // A process's log file is read in place; a container's output is followed.
+      logs: frontend.logFile === undefined ? { command: frontend.logCommand, ready: 'listening on' } : { file: frontend.logFile },
       ...(opts.frontend?.routerMode === undefined ? {} : { routerMode: opts.frontend.routerMode }),
       ...(opts.frontend?.migrationLimit === undefined ? {} : { migrationLimit: opts.frontend.migrationLimit }),
     },
