@@ -76,7 +76,7 @@ function replay(seed: number, measure: ServiceMeasure, params: MultiLevelParams)
       // Reported service is close to the wall time on the worker, now and then well off it.
       const serviceMs = Math.max(0, nowMs - call.startMs + (random() < 0.2 ? Math.floor(random() * 60) - 30 : 0));
       lazy.completed(call.request, completion(serviceMs), nowMs);
-      eager.completed(call.request, completion(serviceMs));
+      eager.completed(call.request, completion(serviceMs), nowMs);
     } else if (roll < 0.85 && waiting.length > 0) {
       const id = pick(waiting);
       waiting.splice(waiting.indexOf(id), 1);
@@ -95,7 +95,7 @@ const measures: Record<string, ServiceMeasure> = { plas: programService, atlas: 
 for (const [policy, measure] of Object.entries(measures)) {
   test(`${policy}: re-deriving only what changed orders calls as re-ranking everything does`, tags, () => {
     for (let seed = 1; seed <= 60; seed++) {
-      const params = { quantumMs: 10, numQueues: 1 + (seed % 6), starvationBeta: [0, 0.5, 1, 2, 4][seed % 5]!, maxPrograms: DEFAULT_MAX_PROGRAMS };
+      const params = { quantumMs: 10, numQueues: 1 + (seed % 6), starvationBeta: [0, 0.5, 1, 2, 4][seed % 5]!, maxPrograms: DEFAULT_MAX_PROGRAMS, programIdleMs: 0 };
       const { lazy, eager } = replay(seed, measure, params);
       expect(lazy, `seed ${seed}, ${JSON.stringify(params)}`).toEqual(eager);
     }

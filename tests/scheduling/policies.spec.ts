@@ -155,8 +155,24 @@ test.describe('PLAS', () => {
     expect(s.snapshot(80)).toMatchObject({ queued: [{ requestId: 'old-2', serviceMs: 0, level: 0 }] });
   });
 
+  test('program-idle-ms ends a session idle that long; a program with a call on a worker never idles out', tags, () => {
+    const s = createPlasScheduler({ 'quantum-ms': 10, 'program-idle-ms': 100 });
+    s.enqueue(queued('busy-1', { programId: 'busy' }), 0);
+    s.dispatched(s.next(0)!, 'w0', 0);
+    serve(s, queued('a-1', { programId: 'a' }), 0, 10);
+    serve(s, queued('b-1', { programId: 'b' }), 50, 10);
+    const programsAt = (nowMs: number) => Object.keys((s.snapshot(nowMs) as { programs: Record<string, unknown> }).programs);
+    expect(programsAt(109)).toEqual(['busy', 'a', 'b']);
+    expect(programsAt(110)).toEqual(['busy', 'b']);
+    expect(s.snapshot(160)).toMatchObject({ expiredPrograms: 2, evictedPrograms: 0 });
+    expect(programsAt(1_000)).toEqual(['busy']);
+    // A returning program starts over with no service.
+    s.enqueue(queued('a-2', { programId: 'a' }), 1_000);
+    expect(s.snapshot(1_000)).toMatchObject({ queued: [{ requestId: 'a-2', serviceMs: 0, level: 0 }] });
+  });
+
   test('bad options stop the frontend with the policy and option named', tags, () => {
-    expect(() => createPlasScheduler({ quantum: 5 })).toThrow(/--scheduler plas: unknown option\(s\) quantum \(known: quantum-ms, num-queues, starvation-beta, max-programs\)/);
+    expect(() => createPlasScheduler({ quantum: 5 })).toThrow(/--scheduler plas: unknown option\(s\) quantum \(known: quantum-ms, num-queues, starvation-beta, max-programs, program-idle-ms\)/);
     expect(() => createAtlasScheduler({ 'num-queues': 0 })).toThrow(/--scheduler atlas: option num-queues/);
     expect(() => createPlasScheduler({ 'quantum-ms': 'abc' })).toThrow(/option quantum-ms/);
   });

@@ -1,7 +1,8 @@
-// Session end through the real frontend: the process table keeps at most `max-programs`
-// programs; past it the least recently active idle one is ended (its record dropped, so
-// its attained service no longer weighs on it), and a program with a call on a worker is
-// never ended. Seen through /debug/scheduler and the request ledger.
+// Session end through the real frontend: a program's record is dropped (so its attained
+// service no longer weighs on it) when the process table is over `max-programs` and it is
+// the least recently active idle one, or when it has been idle for `program-idle-ms`. A
+// program with a call on a worker is never ended. Seen through /debug/scheduler and the
+// request ledger.
 
 import { expect, test, type StartedStack } from '../../fixtures/index.ts';
 import { ledger } from './support/scheduler-ledger.ts';
@@ -17,9 +18,15 @@ async function turn(stack: StartedStack, requestId: string, programId: string): 
   expect(res.status).toBe(200);
 }
 
-async function table(stack: StartedStack): Promise<{ programs: Record<string, { completedCalls: number; running: number }>; evictedPrograms: number }> {
+interface Table {
+  programs: Record<string, { completedCalls: number; running: number }>;
+  evictedPrograms: number;
+  expiredPrograms: number;
+}
+
+async function table(stack: StartedStack): Promise<Table> {
   const { scheduler } = await debugScheduler(stack);
-  return scheduler as unknown as { programs: Record<string, { completedCalls: number; running: number }>; evictedPrograms: number };
+  return scheduler as unknown as Table;
 }
 
 test('past max-programs the least recently active idle session ends, a busy one stays, and an ended one starts over', tags, async ({ launchStack }) => {
@@ -48,5 +55,25 @@ test('past max-programs the least recently active idle session ends, a busy one 
   expect(now.programs['old']!.completedCalls).toBe(1);
   expect((await ledger(stack)).get('old-3')!.priority).toBe(0);
 
+  blocker.release();
+});
+
+test('a session idle for program-idle-ms ends, a busy one does not, and the ended one starts over', tags, async ({ launchStack }) => {
+  const stack = await launchStack({
+    frontend: { scheduler: 'plas', args: ['--scheduler-option', 'quantum-ms=5', '--scheduler-option', 'program-idle-ms=1500'] },
+    workers: [{ maxNumSeqs: 2, speedup: 1 }],
+  });
+  const blocker = await holdWorker(stack.client(), { 'x-program-id': 'busy' });
+  await turn(stack, 'chat-1', 'chat');
+  await turn(stack, 'chat-2', 'chat');
+  expect((await ledger(stack)).get('chat-2')!.priority, 'chat has attained service').toBeGreaterThan(0);
+
+  // The frontend ends the session on its own once chat has been idle long enough.
+  await expect.poll(async () => Object.keys((await table(stack)).programs), { timeout: 15_000 }).toEqual(['busy']);
+  expect((await table(stack)).expiredPrograms).toBe(1);
+
+  await turn(stack, 'chat-3', 'chat');
+  expect((await table(stack)).programs['chat']!.completedCalls).toBe(1);
+  expect((await ledger(stack)).get('chat-3')!.priority).toBe(0);
   blocker.release();
 });

@@ -27,6 +27,8 @@ export const multiLevelOptionShape = {
   'starvation-beta': numberOption(4).pipe(z.number().min(0)),
   /** Programs the process table keeps; past it the least recently active idle program is ended. */
   'max-programs': numberOption(DEFAULT_MAX_PROGRAMS).pipe(z.number().int().min(1)),
+  /** A program with nothing queued or running for this long is ended; 0: never. */
+  'program-idle-ms': numberOption(0).pipe(z.number().min(0)),
 };
 
 export interface MultiLevelParams {
@@ -34,6 +36,7 @@ export interface MultiLevelParams {
   numQueues: number;
   starvationBeta: number;
   maxPrograms: number;
+  programIdleMs: number;
 }
 
 export function multiLevelParams(policy: string, opts: SchedulerOptions): MultiLevelParams {
@@ -43,6 +46,7 @@ export function multiLevelParams(policy: string, opts: SchedulerOptions): MultiL
     numQueues: parsed['num-queues'],
     starvationBeta: parsed['starvation-beta'],
     maxPrograms: parsed['max-programs'],
+    programIdleMs: parsed['program-idle-ms'],
   };
 }
 
@@ -105,7 +109,7 @@ export class MultiLevelQueueScheduler implements Scheduler {
     private readonly params: MultiLevelParams,
     private readonly measure: ServiceMeasure,
   ) {
-    this.table = new ProcessTable(params.maxPrograms);
+    this.table = new ProcessTable(params.maxPrograms, params.programIdleMs);
     this.levels = Array.from({ length: params.numQueues }, () => new IndexedHeap('levelSlot', (a: Unit, b: Unit) => a.headSeq < b.headSeq));
     this.ceilings = Array.from({ length: params.numQueues }, (_, level) => params.quantumMs * 2 ** level);
   }
@@ -122,7 +126,7 @@ export class MultiLevelQueueScheduler implements Scheduler {
 
   enqueue(request: QueuedRequest, nowMs: number): void {
     this.remove(request.requestId);
-    const graphChanged = this.table.register(request);
+    const graphChanged = this.table.register(request, nowMs);
     const attained = this.measure(this.table, request, nowMs, new Map());
     const level = this.levelFor(attained.serviceMs);
     const key = request.programId === undefined ? NO_PROGRAM : `${request.programId}\u0000${threadOf(request)}`;
@@ -165,10 +169,10 @@ export class MultiLevelQueueScheduler implements Scheduler {
     this.programChanged(request.programId);
   }
 
-  completed(request: QueuedRequest, completion: Completion, _nowMs: number): void {
+  completed(request: QueuedRequest, completion: Completion, nowMs: number): void {
     this.completedCount++;
     this.ledger.completed(request, completion);
-    this.table.finished(request, completion.serviceMs);
+    this.table.finished(request, completion.serviceMs, nowMs);
     this.programChanged(request.programId);
   }
 
@@ -204,6 +208,7 @@ export class MultiLevelQueueScheduler implements Scheduler {
       completed: this.completedCount,
       programs: this.table.snapshot(nowMs),
       evictedPrograms: this.table.evictedCount,
+      expiredPrograms: this.table.expiredCount,
       requests: this.ledger.snapshot(),
     };
   }

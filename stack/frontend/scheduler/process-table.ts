@@ -18,6 +18,8 @@ interface ProgramRecord {
   serviceMs: number;
   completedCalls: number;
   queued: number;
+  /** Last arrival or completion of one of its calls: the table's order is by this time. */
+  lastActiveMs: number;
   /** requestId → thread and dispatch time of calls now on a worker. */
   running: Map<string, { threadId: string; startMs: number }>;
   threads: Map<string, ThreadRecord>;
@@ -43,8 +45,14 @@ export class ProcessTable {
 
   /** Idle programs dropped to keep the table within `maxPrograms`: their sessions ended. */
   evictedCount = 0;
+  /** Programs dropped after `idleMs` with nothing queued or running: their sessions ended. */
+  expiredCount = 0;
 
-  constructor(private readonly maxPrograms = DEFAULT_MAX_PROGRAMS) {}
+  /** `idleMs` 0: a program's session never ends by idleness alone. */
+  constructor(
+    private readonly maxPrograms = DEFAULT_MAX_PROGRAMS,
+    private readonly idleMs = 0,
+  ) {}
 
   get programCount(): number {
     return this.programs.size;
@@ -54,15 +62,18 @@ export class ProcessTable {
    * A call of a program arrived: register the program, its thread and the thread's parents.
    * True when the thread gained a parent, which may lengthen critical paths through it.
    */
-  register(request: QueuedRequest): boolean {
+  register(request: QueuedRequest, nowMs: number): boolean {
     if (request.programId === undefined) return false;
+    this.expireIdle(nowMs);
     const program = this.programs.get(request.programId) ?? {
       serviceMs: 0,
       completedCalls: 0,
       queued: 0,
+      lastActiveMs: nowMs,
       running: new Map(),
       threads: new Map(),
     };
+    program.lastActiveMs = nowMs;
     touch(this.programs, request.programId, program);
     const threadId = threadOf(request);
     const thread = program.threads.get(threadId) ?? { serviceMs: 0, parents: new Set<string>(), calls: 0 };
@@ -87,9 +98,11 @@ export class ProcessTable {
     program.running.set(request.requestId, { threadId: threadOf(request), startMs: nowMs });
   }
 
-  finished(request: QueuedRequest, serviceMs: number): void {
+  finished(request: QueuedRequest, serviceMs: number, nowMs: number): void {
     const program = this.program(request);
     if (!program) return;
+    program.lastActiveMs = nowMs;
+    touch(this.programs, request.programId!, program);
     program.running.delete(request.requestId);
     program.serviceMs += serviceMs;
     program.completedCalls++;
@@ -160,7 +173,23 @@ export class ProcessTable {
     return attained;
   }
 
+  /**
+   * Ends the sessions of programs idle for `idleMs`. The table is ordered by last activity,
+   * so the scan stops at the first program active too recently; a busy program is skipped.
+   */
+  private expireIdle(nowMs: number): void {
+    if (this.idleMs === 0) return;
+    for (const [id, program] of this.programs) {
+      if (nowMs - program.lastActiveMs < this.idleMs) return;
+      if (program.queued === 0 && program.running.size === 0) {
+        this.programs.delete(id);
+        this.expiredCount++;
+      }
+    }
+  }
+
   snapshot(nowMs: number): Record<string, unknown> {
+    this.expireIdle(nowMs);
     const programs: Record<string, unknown> = {};
     for (const [id, program] of this.programs) {
       const memo = new Map<string, AttainedService>();

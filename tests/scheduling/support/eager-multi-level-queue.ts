@@ -38,7 +38,7 @@ export class EagerMultiLevelQueue {
   }
 
   enqueue(request: QueuedRequest, nowMs: number): void {
-    this.table.register(request);
+    this.table.register(request, nowMs);
     const level = this.levelFor(this.measure(this.table, request, nowMs, new Map()).serviceMs);
     this.queue.set(request.requestId, { request, enqueuedMs: nowMs, level, promoted: false });
   }
@@ -61,8 +61,8 @@ export class EagerMultiLevelQueue {
     this.table.started(request, nowMs);
   }
 
-  completed(request: QueuedRequest, completion: Completion): void {
-    this.table.finished(request, completion.serviceMs);
+  completed(request: QueuedRequest, completion: Completion, nowMs: number): void {
+    this.table.finished(request, completion.serviceMs, nowMs);
   }
 
   state(nowMs: number): EagerState {

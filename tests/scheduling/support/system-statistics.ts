@@ -72,7 +72,7 @@ export async function systemStatistics(stack: StartedStack): Promise<SystemStati
       completed: count(scheduler.completed, 'completed'),
       demotions: count(scheduler.demotions, 'demotions'),
       promotions: count(scheduler.promotions, 'promotions'),
-      endedSessions: count(scheduler.evictedPrograms, 'evictedPrograms'),
+      endedSessions: count(scheduler.evictedPrograms, 'evictedPrograms') + count(scheduler.expiredPrograms, 'expiredPrograms'),
       ...byPriority,
     },
     loadBalancer: { decisions: Object.values(decisions).reduce((a, b) => a + b, 0), ...decisions },
