@@ -4,9 +4,9 @@
 // program with a call on a worker is never ended. Seen through /debug/scheduler and the
 // request ledger.
 
-import { expect, test, type StartedStack } from '../../fixtures/index.ts';
+import { expect, test, type StackOptions, type StartedStack } from '../../fixtures/index.ts';
 import { ledger } from './support/scheduler-ledger.ts';
-import { debugScheduler, holdWorker } from './support/saturation.ts';
+import { debugScheduler, holdWorker, type Blocker } from './support/saturation.ts';
 
 const tags = { tag: ['@e2e', '@scheduling'] };
 
@@ -29,17 +29,25 @@ async function table(stack: StartedStack): Promise<Table> {
   return scheduler as unknown as Table;
 }
 
-test('past max-programs the least recently active idle session ends, a busy one stays, and an ended one starts over', tags, async ({ launchStack }) => {
-  // Two slots: one held by the busy program, one for the sessions under test, at the
-  // mock's real timings so every call attains more than the 5 ms quantum.
+/**
+ * A PLAS frontend with one more scheduler option and two slots: one held by the program
+ * "busy", one for the sessions under test, at the mock's real timings so every call
+ * attains more than the 5 ms quantum. `program` has been served twice already.
+ */
+async function busyStackWith(launchStack: (opts: StackOptions) => Promise<StartedStack>, option: string, program: string): Promise<{ stack: StartedStack; blocker: Blocker }> {
   const stack = await launchStack({
-    frontend: { scheduler: 'plas', args: ['--scheduler-option', 'quantum-ms=5', '--scheduler-option', 'max-programs=2'] },
+    frontend: { scheduler: 'plas', args: ['--scheduler-option', 'quantum-ms=5', '--scheduler-option', option] },
     workers: [{ maxNumSeqs: 2, speedup: 1 }],
   });
   const blocker = await holdWorker(stack.client(), { 'x-program-id': 'busy' });
-  await turn(stack, 'old-1', 'old');
-  await turn(stack, 'old-2', 'old');
-  expect((await ledger(stack)).get('old-2')!.priority, 'old has attained service').toBeGreaterThan(0);
+  await turn(stack, `${program}-1`, program);
+  await turn(stack, `${program}-2`, program);
+  expect((await ledger(stack)).get(`${program}-2`)!.priority, `${program} has attained service`).toBeGreaterThan(0);
+  return { stack, blocker };
+}
+
+test('past max-programs the least recently active idle session ends, a busy one stays, and an ended one starts over', tags, async ({ launchStack }) => {
+  const { stack, blocker } = await busyStackWith(launchStack, 'max-programs=2', 'old');
 
   await turn(stack, 'new-1', 'new');
   let now = await table(stack);
@@ -59,14 +67,7 @@ test('past max-programs the least recently active idle session ends, a busy one 
 });
 
 test('a session idle for program-idle-ms ends, a busy one does not, and the ended one starts over', tags, async ({ launchStack }) => {
-  const stack = await launchStack({
-    frontend: { scheduler: 'plas', args: ['--scheduler-option', 'quantum-ms=5', '--scheduler-option', 'program-idle-ms=1500'] },
-    workers: [{ maxNumSeqs: 2, speedup: 1 }],
-  });
-  const blocker = await holdWorker(stack.client(), { 'x-program-id': 'busy' });
-  await turn(stack, 'chat-1', 'chat');
-  await turn(stack, 'chat-2', 'chat');
-  expect((await ledger(stack)).get('chat-2')!.priority, 'chat has attained service').toBeGreaterThan(0);
+  const { stack, blocker } = await busyStackWith(launchStack, 'program-idle-ms=1500', 'chat');
 
   // The frontend ends the session on its own once chat has been idle long enough.
   await expect.poll(async () => Object.keys((await table(stack)).programs), { timeout: 15_000 }).toEqual(['busy']);
