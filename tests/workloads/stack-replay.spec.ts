@@ -42,6 +42,9 @@ test.describe('workload replay on the reference stack', () => {
       expect(new Set(run.results.map((r) => r.workerId)).size).toBe(2);
       expect(run.results.every((r) => r.servedModel === 'mock-model' && r.outputTokens > 0)).toBe(true);
       expect(s.overall.queueMs.count).toBe(24);
+      // Provider from the frontend's own /v1/models (owned_by), per served model.
+      expect(Object.keys(s.byProvider)).toEqual(['servewright']);
+      expect(s.byProvider['servewright']!['mock-model']!.requests).toBe(24);
       expect(test.info().attachments.map((a) => a.name)).toEqual(expect.arrayContaining(['scenario-metrics', 'workload-sample_workload_mixed-summary.json']));
     });
 
