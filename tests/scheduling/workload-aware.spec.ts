@@ -6,6 +6,7 @@
 import { expect, test, type StartedStack } from '../../fixtures/index.ts';
 import { pauseIfAsked } from '../../fixtures/workload/pause-on-exit.ts';
 import { nowMs } from '../../workloads/send/clock.ts';
+import { describeStrategy } from '../../workloads/workload-aware/client.ts';
 import { scenarioResult, type WaResults } from '../../workloads/workload-aware/results.ts';
 import { attachScenarioMetrics, sampleOf } from './support/scenario-metrics.ts';
 import { ONE_SLOT, completionOrder, debugScheduler, holdWorker, waitQueued } from './support/saturation.ts';
@@ -78,7 +79,7 @@ async function scenario(
   });
   const results: WaResults = {
     apiBase: stack.frontend.url,
-    strategy: 'queued behind a blocker, queue depth from /debug/scheduler',
+    strategy: describeStrategy('queued', 0),
     scenarios: [scenarioResult(name, performance.timeOrigin + started, observed, expectedOrder)],
   };
   await testInfo.attach('results.json', { body: JSON.stringify(results, null, 2), contentType: 'application/json' });

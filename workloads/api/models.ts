@@ -13,7 +13,7 @@ export type ModelOwners = Record<string, string>;
 /** The provider of a model the server does not list (or of a run without a listing). */
 export const UNLISTED_PROVIDER = '(not in /v1/models)';
 
-export class ApiNotReadyError extends Error {
+class ApiNotReadyError extends Error {
   override name = 'ApiNotReadyError';
 }
 

@@ -7,11 +7,11 @@
 
 import { request } from 'undici';
 import { nowMs } from '../send/clock.ts';
+import { REQUEST_ID_HEADER, WORKLOAD_CONTEXT_HEADER } from '../../protocol/headers.ts';
 import { apiPathPrefix } from '../send/http-request.ts';
 import { scenarioResult, type WaObservation, type WaScenarioResult } from './results.ts';
 import type { WaContext, WaRequestSpec, WaScenario } from './scenarios.ts';
 
-export const WORKLOAD_CONTEXT_HEADER = 'x-workload-context';
 const BLOCKER_TOKENS = 3_000;
 const POLL_MS = 50;
 
@@ -70,7 +70,7 @@ async function send(o: WaClientOptions, spec: WaRequestSpec): Promise<WaObservat
   try {
     const res = await request(completionsUrl(o.apiBase), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': spec.id, ...contextHeader(spec.context) },
+      headers: { 'content-type': 'application/json', [REQUEST_ID_HEADER]: spec.id, ...contextHeader(spec.context) },
       body: JSON.stringify({ model: o.model, prompt: `request ${spec.id}`, max_tokens: spec.maxTokens }),
     });
     const text = await res.body.text();
@@ -90,7 +90,7 @@ async function holdSlot(o: WaClientOptions): Promise<{ release(): Promise<void> 
   const res = await request(completionsUrl(o.apiBase), {
     method: 'POST',
     signal: abort.signal,
-    headers: { 'content-type': 'application/json', 'x-request-id': 'wa-blocker' },
+    headers: { 'content-type': 'application/json', [REQUEST_ID_HEADER]: 'wa-blocker' },
     body: JSON.stringify({ model: o.model, prompt: 'hold the only slot', max_tokens: BLOCKER_TOKENS, stream: true }),
   });
   if (res.statusCode !== 200) throw new Error(`the blocker request got HTTP ${res.statusCode}: ${(await res.body.text()).slice(0, 300)}`);
