@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { test, expect } from '../../fixtures/index.ts';
 import { loadTrace, TraceError, type LoadTraceOptions } from '../../workloads/trace/load.ts';
-import { bodyOf } from '../../workloads/trace/synthetic-prompt.ts';
+import { bodyOf, promptText } from '../../workloads/trace/synthetic-prompt.ts';
 import type { TraceIssue } from '../../workloads/trace/types.ts';
 
 const HEADER = 'request_id,arrival_offset_ms,mode,priority,model,body_json';
@@ -185,6 +185,14 @@ test.describe('trace validation', { tag: ['@e2e', '@workloads'] }, () => {
     expect(at(3)).toEqual(['timestamp: -3 is out of range (0 to 2678400000, 31 days in ms)']);
     expect(at(4)).toEqual(expect.arrayContaining([expect.stringMatching(/^input_length: /), expect.stringMatching(/^colour: /)]));
     expect(at(5)).toEqual(['priority: unknown value "urgent"; expected one of low, mid, high']);
+  });
+
+  test('synthesised prompts stay exact through the bounded block cache', () => {
+    // More distinct hash ids than the cache holds, then ids evicted and cached again.
+    for (let h = 0; h < 5000; h++) expect(promptText({ inputLength: 3, hashIds: [h], blockTokens: 2, line: 1 })).toBe(`h${h}_0 h${h}_1 u1_2`);
+    expect(promptText({ inputLength: 5, hashIds: [0, 4999, 7], blockTokens: 2, line: 9 })).toBe('h0_0 h0_1 h4999_0 h4999_1 h7_0');
+    // The same hash id with another block size is another block.
+    expect(promptText({ inputLength: 3, hashIds: [0], blockTokens: 3, line: 1 })).toBe('h0_0 h0_1 h0_2');
   });
 
   test('every numeric field is bounded: a huge length is out of range, not a prompt being built', async () => {

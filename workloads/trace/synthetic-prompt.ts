@@ -14,14 +14,45 @@ export interface SyntheticPrompt {
   line: number;
 }
 
-/** `h<hash>_<position>` per token (one word is one token for the reference tokenizer). */
-export function promptText(p: SyntheticPrompt): string {
-  const words = new Array<string>(p.inputLength);
-  for (let i = 0; i < p.inputLength; i++) {
-    const hash = p.hashIds[Math.floor(i / p.blockTokens)];
-    words[i] = hash === undefined ? `u${p.line}_${i}` : `h${hash}_${i % p.blockTokens}`;
+/**
+ * Full blocks of a hash id are the same text in every request that shares it, which is what
+ * traces of shared prefixes are made of, so they are kept: building a prompt is then mostly
+ * joining cached blocks. Bounded (oldest first out), since a long trace has many ids.
+ */
+const BLOCK_CACHE_LIMIT = 4096;
+const blockCache = new Map<string, string>();
+
+function words(prefix: string, from: number, to: number, offset: number): string {
+  const out = new Array<string>(to - from);
+  for (let i = from; i < to; i++) out[i - from] = `${prefix}${i - offset}`;
+  return out.join(' ');
+}
+
+function fullBlock(hash: number, blockTokens: number): string {
+  const key = `${hash}/${blockTokens}`;
+  let text = blockCache.get(key);
+  if (text === undefined) {
+    text = words(`h${hash}_`, 0, blockTokens, 0);
+    if (blockCache.size >= BLOCK_CACHE_LIMIT) blockCache.delete(blockCache.keys().next().value!);
+    blockCache.set(key, text);
   }
-  return words.join(' ');
+  return text;
+}
+
+/**
+ * `h<hash>_<position in block>` per token of a block with a hash id, `u<line>_<position>`
+ * past the listed ids (one word is one token for the reference tokenizer).
+ */
+export function promptText(p: SyntheticPrompt): string {
+  const parts: string[] = [];
+  for (let start = 0, block = 0; start < p.inputLength; start += p.blockTokens, block++) {
+    const end = Math.min(start + p.blockTokens, p.inputLength);
+    const hash = p.hashIds[block];
+    if (hash === undefined) parts.push(words(`u${p.line}_`, start, end, 0));
+    else if (end - start === p.blockTokens) parts.push(fullBlock(hash, p.blockTokens));
+    else parts.push(words(`h${hash}_`, start, end, start));
+  }
+  return parts.join(' ');
 }
 
 /** The body as sent: the trace's body plus the synthesised prompt, when the row has one. */
