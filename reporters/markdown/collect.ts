@@ -1,12 +1,7 @@
 import type { TestCase, TestResult } from '@playwright/test/reporter';
-import {
-  attachmentText,
-  genieResultsSchema,
-  parseJsonAttachment,
-  scenarioMetricsSchema,
-  type AttachmentLike,
-  type Parsed,
-} from './attachments.ts';
+import { GENIE_RESULTS } from '../../protocol/attachments/genie-results.ts';
+import { SCENARIO_METRICS } from '../../protocol/attachments/scenario-metrics.ts';
+import { attachmentText, parseJsonAttachment, type AttachmentLike, type Parsed } from './attachments.ts';
 import { specLocation } from '../spec-location.ts';
 import type { LogTail, Outcome, TestRecord } from './model.ts';
 import { stripAnsi } from './text.ts';
@@ -15,8 +10,6 @@ export const SERVICES_PROVIDER_ANNOTATION = 'services-provider';
 export const STACK_PROFILE_ANNOTATION = 'stack-profile';
 /** Set by the stack fixture when the profile's executables are stand-ins, not real engines. */
 export const STAND_IN_ANNOTATION = 'stand-in';
-export const SCENARIO_METRICS_ATTACHMENT = 'scenario-metrics';
-export const GENIE_RESULTS_ATTACHMENT = 'genie-results';
 
 const OUTCOMES: Record<ReturnType<TestCase['outcome']>, Outcome> = {
   expected: 'passed',
@@ -96,11 +89,11 @@ export function collectTest(test: TestCase, result: TestResult, options: Collect
       : (previous?.logTails ?? []),
     attachmentNames: result.attachments.map((a) => a.name),
     scenarioMetrics: parsedAll(
-      json(SCENARIO_METRICS_ATTACHMENT).map((a) => parseJsonAttachment(a, scenarioMetricsSchema, where)),
+      json(SCENARIO_METRICS.name).map((a) => parseJsonAttachment(a, SCENARIO_METRICS.schema, where)),
       problems,
     ),
     genieResults: parsedAll(
-      json(GENIE_RESULTS_ATTACHMENT).map((a) => parseJsonAttachment(a, genieResultsSchema, where)),
+      json(GENIE_RESULTS.name).map((a) => parseJsonAttachment(a, GENIE_RESULTS.schema, where)),
       problems,
     ),
     attachmentProblems: problems,

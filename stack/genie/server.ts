@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { discardRest, readBody } from '../../protocol/http/body.ts';
 import { HttpError } from '../../protocol/http/http-error.ts';
+import { sendJson } from '../../protocol/http/send.ts';
 import { maxRequestBytes, type GenieServerConfig } from './config.ts';
 import { toHttpError } from './http-error.ts';
 import { boundaryOf, parseMultipart } from './multipart.ts';
@@ -10,10 +11,6 @@ import { ServerStats } from './stats.ts';
 type TensorRoute = typeof execute;
 
 const TENSOR_ROUTES: Record<string, TensorRoute> = { '/execute': execute, '/execute_subgraph': executeSubgraph };
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
 
 export function createGenieServer(config: GenieServerConfig): Server {
   const stats = new ServerStats();

@@ -13,7 +13,7 @@ import { CancelledError, generate, type GenerationDeps, type GenerationRequest, 
 import type { RoutingRequest } from '../routing/router.ts';
 import { requestContext } from '../scheduler/request-context.ts';
 import { fullBody, responseIdentity, streamChunk, usageChunk, type ResponseIdentity } from './openai-response.ts';
-import { sendError, sendJson } from './send.ts';
+import { sendError, sendJson } from '../../../protocol/http/send.ts';
 
 export interface HandlerDeps extends GenerationDeps {
   registry: WorkerRegistry;

@@ -7,7 +7,7 @@ import { MAX_REQUEST_BODY_BYTES } from '../../../protocol/openai/request.ts';
 import { PROMETHEUS_CONTENT_TYPE } from '../../../protocol/prometheus.ts';
 import type { FrontendMetrics } from '../metrics.ts';
 import { handleGeneration, type HandlerDeps } from './generation-handler.ts';
-import { sendError, sendJson } from './send.ts';
+import { sendError, sendJson } from '../../../protocol/http/send.ts';
 
 export interface ServerDeps extends HandlerDeps {
   metrics: FrontendMetrics;

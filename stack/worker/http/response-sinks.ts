@@ -4,12 +4,12 @@
 
 import type { ServerResponse } from 'node:http';
 import { WORKER_ID_HEADER } from '../../../protocol/headers.ts';
+import { sendError, sendJsonText } from '../../../protocol/http/send.ts';
+import { errorBody } from '../../../protocol/openai/error-body.ts';
+import type { Endpoint } from '../../../protocol/openai/request.ts';
 import type { FinishReason } from '../engine/metrics.ts';
 import type { EngineFailure, SequenceSink, Usage } from '../engine/sequence.ts';
 import type { VocabToken } from '../engine/vocabulary.ts';
-import { errorBody } from '../../../protocol/openai/error-body.ts';
-import { sendError, sendJson } from './openai-errors.ts';
-import type { Endpoint } from '../../../protocol/openai/request.ts';
 
 export interface ResponseContext {
   id: string;
@@ -52,7 +52,7 @@ export class JsonResponseSink implements SequenceSink {
     const body =
       `{"id":"${c.id}","object":"${object}","created":${c.created},"model":${JSON.stringify(c.model)},` +
       `"choices":[${choice}],"usage":${usageJson(usage)},"nvext":{"worker_id":${JSON.stringify(c.workerId)}}}`;
-    sendJson(this.res, 200, body, { [WORKER_ID_HEADER]: c.workerId });
+    sendJsonText(this.res, 200, body, { [WORKER_ID_HEADER]: c.workerId });
   }
 
   failed(f: EngineFailure): void {

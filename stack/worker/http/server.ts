@@ -10,7 +10,7 @@ import { PROMETHEUS_CONTENT_TYPE } from '../../../protocol/prometheus.ts';
 import { HttpError } from '../../../protocol/http/http-error.ts';
 import type { Engine } from '../engine/engine.ts';
 import { RequestRejected } from '../engine/sequence.ts';
-import { sendError, sendJson } from './openai-errors.ts';
+import { sendError, sendJsonText } from '../../../protocol/http/send.ts';
 import { MAX_REQUEST_BODY_BYTES, parseGenerationRequest, type Endpoint } from '../../../protocol/openai/request.ts';
 import { JsonResponseSink, SseResponseSink, type ResponseContext } from './response-sinks.ts';
 
@@ -103,15 +103,15 @@ export function createWorkerServer(o: WorkerHttpOptions): Server {
     switch (path) {
       case '/health':
         return o.isReady()
-          ? sendJson(res, 200, '{"status":"ready"}', idHeader)
-          : sendJson(res, 503, '{"status":"shutting_down"}', idHeader);
+          ? sendJsonText(res, 200, '{"status":"ready"}', idHeader)
+          : sendJsonText(res, 503, '{"status":"shutting_down"}', idHeader);
       case '/metrics': {
         const text = o.engine.renderMetrics();
         res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, ...idHeader });
         return res.end(text);
       }
       case '/v1/models':
-        return sendJson(res, 200, models, idHeader);
+        return sendJsonText(res, 200, models, idHeader);
       default:
         return sendError(res, 404, `No route ${req.method} ${path}.`, null, idHeader);
     }

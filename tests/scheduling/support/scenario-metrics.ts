@@ -1,10 +1,11 @@
 // The `scenario-metrics` attachment (shape in docs/architecture.md, schema in
-// reporters/markdown/attachments.ts) from what a scenario observed per request, so the
+// protocol/attachments/scenario-metrics.ts) from what a scenario observed per request, so the
 // reporters can aggregate scheduling scenarios.
 
 import type { TestInfo } from '@playwright/test';
 import type { CompletionResponse } from '../../../fixtures/index.ts';
-import type { RequestLine, ScenarioMetrics, SystemStatistics } from '../../../reporters/markdown/attachments.ts';
+import { attachJson } from '../../../protocol/attachments/json-attachment.ts';
+import { SCENARIO_METRICS, type RequestLine, type ScenarioMetrics, type SystemStatistics } from '../../../protocol/attachments/scenario-metrics.ts';
 import { requestReport, requestReportName } from './request-report.ts';
 
 /** What the frontend's scheduler recorded for a request (its /debug/scheduler ledger). */
@@ -116,7 +117,7 @@ export async function attachScenarioMetrics(
   extras: ScenarioExtras,
 ): Promise<ScenarioMetrics> {
   const metrics = scenarioMetrics(scenario, samples, extras);
-  await testInfo.attach('scenario-metrics', { body: JSON.stringify(metrics, null, 2), contentType: 'application/json' });
+  await attachJson(testInfo, SCENARIO_METRICS, metrics);
   if (metrics.perRequest) await testInfo.attach(requestReportName(metrics), { body: requestReport(metrics), contentType: 'text/plain' });
   return metrics;
 }
