@@ -3,16 +3,16 @@
 // backend, then the cancellation scenario against it. Skips with the first missing thing:
 // the GPU, the model, the image name, the engine, or the image on it.
 
-import { test, profileByName } from '../../fixtures/index.ts';
+import { test } from '../../fixtures/index.ts';
 import { imageUnavailable } from '../../fixtures/stack/units/container-units.ts';
 import { unitImage } from '../../fixtures/stack/units/unit-image.ts';
 import { cancelInSequence } from '../fault-tolerance/scenarios/cancellation.ts';
 
 test.use({ stackUnits: 'container', stackProfile: process.env.STACK_GPU ?? 'vllm', stackOptions: { workers: 1, readyTimeoutMs: 300_000 } });
 test.describe.configure({ timeout: 600_000 });
-test.beforeAll(async ({ stackUnavailable, stackProfile, resolvedModel }) => {
+test.beforeAll(async ({ stackUnavailable, profile, resolvedModel }) => {
   test.skip(stackUnavailable !== undefined, stackUnavailable);
-  const missing = await imageUnavailable(unitImage(profileByName(stackProfile), resolvedModel.model).image);
+  const missing = await imageUnavailable(unitImage(profile, resolvedModel.model).image);
   test.skip(missing !== undefined, missing);
 });
 

@@ -8,6 +8,7 @@ import { removeAbandonedContainers } from '../../fixtures/services/container-cle
 import { ContainerUnit } from '../../fixtures/stack/units/container-unit.ts';
 import { unitImage } from '../../fixtures/stack/units/unit-image.ts';
 import { referenceProfile } from '../../fixtures/stack/profiles/reference.ts';
+import { newestProfile } from '../../fixtures/stack/profiles/index.ts';
 import { tsxChild } from './helpers/tsx-child.ts';
 
 const tags = { tag: ['@e2e', '@framework'] };
@@ -21,7 +22,7 @@ const STUBBORN = `process.on('SIGTERM', () => console.log('ignoring SIGTERM')); 
 
 test('kill: SIGTERM is escalated to SIGKILL after the grace; the output is in the unit log', tags, async ({}, testInfo) => {
   const client = await containerRuntimeClient();
-  const unit = await ContainerUnit.start(client, { name: 'stubborn', command: process.execPath, args: ['-e', STUBBORN], ready: { log: /^\[stubborn\] up$/ } }, testInfo.outputDir, unitImage(referenceProfile, undefined));
+  const unit = await ContainerUnit.start(client, { name: 'stubborn', command: process.execPath, args: ['-e', STUBBORN], ready: { log: /^\[stubborn\] up$/ } }, testInfo.outputDir, unitImage(newestProfile(referenceProfile), undefined));
   try {
     expect(unit.isAlive()).toBe(true);
     await unit.kill({ signal: 'SIGTERM', graceMs: 500 });
@@ -41,7 +42,8 @@ test('a runner killed with its unit containers up: the next run removes them by 
      import { ContainerUnit } from './fixtures/stack/units/container-unit.ts';
      import { unitImage } from './fixtures/stack/units/unit-image.ts';
      import { referenceProfile } from './fixtures/stack/profiles/reference.ts';
-     const unit = await ContainerUnit.start(await containerRuntimeClient(), { name: 'orphan', command: process.execPath, args: ['-e', "console.log('up'); setInterval(() => {}, 1000)"], ready: { log: /up/ } }, ${JSON.stringify(testInfo.outputDir)}, unitImage(referenceProfile, undefined));
+     import { newestProfile } from './fixtures/stack/profiles/index.ts';
+     const unit = await ContainerUnit.start(await containerRuntimeClient(), { name: 'orphan', command: process.execPath, args: ['-e', "console.log('up'); setInterval(() => {}, 1000)"], ready: { log: /up/ } }, ${JSON.stringify(testInfo.outputDir)}, unitImage(newestProfile(referenceProfile), undefined));
      console.log('container ' + unit.id);
      setInterval(() => {}, 1000);`,
     process.env,
