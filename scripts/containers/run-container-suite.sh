@@ -47,5 +47,5 @@ export STACK_UNITS=container
 export EXTERNAL_DEPLOYMENT_UNITS=container
 cd "$root"
 # The default project only: the dynamo-stand-in project's engines are host scripts.
-npx playwright test --project default tests/framework/services tests/framework/container- tests/framework/units-container \
+npx playwright test --project=default tests/framework/services tests/framework/container- tests/framework/units-container \
   tests/fault-tolerance tests/external "$@"
