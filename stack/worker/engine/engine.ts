@@ -259,6 +259,8 @@ export class Engine {
 
   private finish(seq: Sequence, reason: FinishReason, now: number): void {
     this.remove(seq);
+    // Dynamo's prefill workers log the end of every prefill (handlers.py@5131740); stand-ins translate this line.
+    if (seq.request.prefillOnly) this.options.log.info(`Finished Prefill Request ID: ${seq.request.id}`);
     this.metrics.success[reason]++;
     this.metrics.e2e.observe((now - seq.arrivedAt) / 1000);
     seq.sink.finished(reason, {

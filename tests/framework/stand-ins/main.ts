@@ -19,13 +19,23 @@ const NEW = /New Request ID: (\S+)/;
 const NEW_PREFILL = /New Prefill Request ID: (\S+)/;
 const ABORTED = /Aborted Request ID: (\S+)/;
 const ABORTED_PREFILL = /Aborted Prefill Request ID: (\S+)/;
+const FINISHED_PREFILL = /Finished Prefill Request ID: (\S+)/;
 
-const DYNAMO_WORKER_LINES: Translation[] = [
-  { reference: NEW_PREFILL, lines: ['prefillRequest'] },
-  { reference: ABORTED_PREFILL, lines: ['abortedPrefillRequest'] },
-  { reference: NEW, lines: ['decodeRequest'] },
-  { reference: ABORTED, lines: ['abortedRequest'] },
-];
+/**
+ * Where the contract says a cancelled prefill runs to its end (semantics.prefillCancel),
+ * the reference worker's prefill abort is reported as that completion: the stand-in shows
+ * the profile the evidence the real engine gives, though the reference stops earlier.
+ */
+function dynamoWorkerLines(contract: EngineContract): Translation[] {
+  const completes = contract.semantics.prefillCancel?.outcome === 'completes';
+  return [
+    { reference: NEW_PREFILL, lines: ['prefillRequest'] },
+    { reference: ABORTED_PREFILL, lines: [completes ? 'prefillCompleted' : 'abortedPrefillRequest'] },
+    { reference: FINISHED_PREFILL, lines: completes ? ['prefillCompleted'] : [] },
+    { reference: NEW, lines: ['decodeRequest'] },
+    { reference: ABORTED, lines: ['abortedRequest'] },
+  ];
+}
 const DYNAMO_FRONTEND_LINES: Translation[] = [
   { reference: /Stream disconnected\.\.\. recreating stream\.\.\./, lines: ['streamDisconnected'] },
   { reference: /Cannot recreate stream: /, lines: ['cannotRecreateStream'] },
@@ -112,7 +122,7 @@ async function dynamoWorker(module: 'dynamo.vllm' | 'dynamo.mocker', argv: strin
       ...FAST_WORKER,
       ...cluster(prog),
     ],
-    translator(contract, DYNAMO_WORKER_LINES),
+    translator(contract, dynamoWorkerLines(contract)),
   );
 }
 
