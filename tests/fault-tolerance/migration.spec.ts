@@ -1,5 +1,5 @@
 import { test, lacks, type StackProfile } from '../../fixtures/index.ts';
-import { failsWhenEveryWorkerDies, failsWithoutMigration, survivesWorkerDeath } from './scenarios/migration.ts';
+import { failsWhenEveryWorkerDies, failsWithoutMigration, survivesPrefillWorkerDeath, survivesWorkerDeath } from './scenarios/migration.ts';
 
 const LONG_TOKENS = 2_000;
 const TIMEOUT_MS = 30_000;
@@ -37,4 +37,31 @@ test.describe('migration disabled', { tag: ['@e2e', '@fault-tolerance'] }, () =>
       await failsWithoutMigration(stack, client, { api: streaming ? 'chat' : 'completion', streaming, longTokens: LONG_TOKENS, timeoutMs: TIMEOUT_MS });
     });
   }
+});
+
+test.describe('request migration, disaggregated', { tag: ['@e2e', '@fault-tolerance'] }, () => {
+  test.beforeEach(({ profile }) => {
+    skipUnlessMigrating(profile);
+    const missing = lacks(profile, 'disaggregation');
+    test.skip(missing !== undefined, missing);
+  });
+
+  test('1 prefill + 2 decode: a streaming request completes after SIGKILL of its decode worker', async ({ launchStack }) => {
+    const stack = await launchStack({
+      frontend: { routerMode: 'round-robin', migrationLimit: 3 },
+      workers: [{ id: 'prefill-0', role: 'prefill' }, { id: 'decode-0', role: 'decode' }, { id: 'decode-1', role: 'decode' }],
+    });
+    // Decode placement need not alternate; the survivor is the other decode worker either way.
+    await survivesWorkerDeath(stack, stack.client(), { api: 'completion', streaming: true, signal: 'SIGKILL', longTokens: LONG_TOKENS, timeoutMs: TIMEOUT_MS, alternates: false });
+  });
+
+  test('1 decode + 2 prefill: a request completes after SIGKILL of its prefill worker during prefill', async ({ launchStack, profile }) => {
+    const slow = lacks(profile, 'slowPrefill');
+    test.skip(slow !== undefined, slow);
+    const stack = await launchStack({
+      frontend: { routerMode: 'round-robin', migrationLimit: 3 },
+      workers: [{ id: 'decode-0', role: 'decode' }, { id: 'prefill-0', role: 'prefill', slowPrefill: true }, { id: 'prefill-1', role: 'prefill', slowPrefill: true }],
+    });
+    await survivesPrefillWorkerDeath(stack, stack.client(), { longTokens: LONG_TOKENS, timeoutMs: TIMEOUT_MS });
+  });
 });
