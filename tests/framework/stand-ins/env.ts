@@ -14,7 +14,7 @@ export const NEWEST_STAND_INS = ['dynamo/newest', 'vllm/v1'] as const;
 
 export function standInEnv(contracts: readonly string[] = NEWEST_STAND_INS): Record<string, string> {
   for (const id of contracts) contractById(id);
-  return { PATH: `${STAND_IN_BIN}:${process.env.PATH ?? ''}`, MODELS_DIR: STAND_IN_MODELS, [STAND_IN_CONTRACTS_ENV]: contracts.join(','), [STAND_IN_ENV]: `tests/framework/stand-ins (${contracts.join(', ')})` };
+  return { PATH: `${STAND_IN_BIN}:${process.env.PATH ?? ''}`, MODELS_DIR: STAND_IN_MODELS, [STAND_IN_CONTRACTS_ENV]: contracts.join(','), [STAND_IN_ENV]: 'tests/framework/stand-ins' };
 }
 
 /** The contract this stand-in process impersonates for `engine`, or undefined when that engine is "not installed". */
