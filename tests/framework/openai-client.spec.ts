@@ -179,11 +179,16 @@ test.describe('OpenAI client', { tag: ['@e2e', '@framework'] }, () => {
 });
 
 test('aborting a non-streaming request through its signal closes the socket', { tag: ['@e2e', '@framework'] }, async () => {
-  const server = await fakeServer(() => undefined);
+  let received!: () => void;
+  const requestHeld = new Promise<void>((r) => (received = r));
+  // The server holds the request unanswered; the abort comes once it has arrived, so the
+  // socket it must close exists (a fixed delay raced the connect on a loaded machine).
+  const server = await fakeServer(() => received());
   try {
     const controller = new AbortController();
     const pending = new OpenAIClient(server.url).completions({ prompt: 'x' }, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
+    await requestHeld;
+    controller.abort();
     await expect(pending).rejects.toBeInstanceOf(ClientAbortError);
     await server.socketClosed;
   } finally {
