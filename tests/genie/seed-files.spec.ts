@@ -44,7 +44,8 @@ test.describe('seed result files', () => {
     expect(md).toContain('- **Server compute time**: 19.2 ms\n- **Client remote time**: 105.3 ms\n- **Network overhead**: 86.1 ms (448% of server time)');
     expect(md).toContain('- **Client CPU baseline**: 1.50 ms');
     expect(md).toContain('- **Total overhead**: 103.8 ms (6920% slower than local CPU)');
-    expect(md).toContain('**Recommendations:**');
+    expect(md).toContain('**Optimization recommendations:**');
+    expect(md).toContain('- 4000000 bytes: local CPU 1.50 ms; remote 105.3 ms = encode 5.00 ms + HTTP 95.3 ms + decode 5.00 ms; server 19.2 ms on cuda:0, network overhead 86.1 ms');
     expect(md).toContain(`## Trend across runs (${HISTORY_FILE})`);
   });
 
