@@ -9,8 +9,7 @@ function statusCounts(results: GenieResults): string {
 const orDash = (v: number | null, render: (v: number) => string): string => (v === null ? '–' : render(v));
 const percent = (v: number) => `${v.toFixed(1)}%`;
 
-/** The overhead table, break-even and recommendations; also the body of test_analysis_report.md (fixtures/genie/seed-files.ts). */
-export function renderGenieOverhead(overhead: GenieOverhead): string {
+function overheadBlock(overhead: GenieOverhead): string {
   // The seed's breakdown: client CPU vs the server's compute vs the remote call, and where the
   // remote time goes (serialization, the HTTP exchange) against the server's own time.
   const rows = overhead.sizes.map((s) => [
@@ -51,7 +50,7 @@ function resultsBlock(results: GenieResults): string {
       results.tests.map((t) => [t.name, t.status, ms(t.timing_ms), t.details]),
     ),
   ];
-  if (results.overhead) parts.push(renderGenieOverhead(results.overhead));
+  if (results.overhead) parts.push(overheadBlock(results.overhead));
   return parts.join('\n\n');
 }
 

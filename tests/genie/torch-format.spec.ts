@@ -4,7 +4,7 @@
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 import {
-  decodeTorchSave, encodeTorchSave, expect, findTorchPython, readZip, test, TORCH_DTYPES, writeTorchZip,
+  decodeTorchSave, encodeTorchSave, expect, findTorchPython, float32FromTorch, readZip, test, TORCH_DTYPES, writeTorchZip,
   type TorchDType, type TorchTensor,
 } from '../../fixtures/index.ts';
 
@@ -92,14 +92,84 @@ test.describe('torch.save codec against real torch', () => {
 
   test('writes the pickle and the zip container byte for byte as torch does', TAGS, async () => {
     const side = await torchOrSkip();
+    let zipCompared = 0;
     cases.forEach((t, i) => {
       const theirs = bytes(side.results[i]!.torch);
       const theirRecords = readZip(theirs, `torch's ${label(t)}`);
       const ours = readZip(encodeTorchSave(t), `our ${label(t)}`);
       expect(Buffer.compare(ours.get('archive/data.pkl')!, theirRecords.get('archive/data.pkl')!), `${label(t)}: data.pkl`).toBe(0);
-      // Our zip writer fed torch's own records in torch's order reproduces torch's file exactly.
+      // The container: our writer fed torch's own records in torch's order reproduces torch's file
+      // exactly, where torch's miniz writes the header conventions ours does (torch 1.13: version
+      // needed 0, flags UTF-8 + data descriptor). Another miniz is named, not compared.
+      const header = Buffer.from(theirs);
+      const [versionNeeded, flags] = [header.readUInt16LE(4), header.readUInt16LE(6) & ~0x0008];
+      if (versionNeeded !== 0 || flags !== 0x0800) {
+        test.info().annotations.push({ type: 'zip bytes not compared', description: `torch ${side.torch_version} writes version-needed ${versionNeeded}, flags 0x${flags.toString(16)}` });
+        return;
+      }
       const rewritten = writeTorchZip([...theirRecords].map(([name, data]) => ({ name, data })));
       expect(Buffer.compare(rewritten, theirs), `${label(t)}: zip bytes`).toBe(0);
+      zipCompared++;
     });
+    test.info().annotations.push({ type: 'zip archives compared byte for byte', description: `${zipCompared} of ${cases.length} (torch ${side.torch_version})` });
   });
 });
+
+test.describe('torch.save codec on its own', () => {
+  const t = { dtype: 'float32' as const, shape: [2, 2], data: new Uint8Array(new Float32Array([1, -2, 3.5, 0]).buffer) };
+  const records = (bytes: Uint8Array) => [...readZip(bytes, 'ours')].map(([name, data]) => ({ name, data }));
+  const withRecord = (name: string, data: Uint8Array | undefined) =>
+    writeTorchZip(records(encodeTorchSave(t)).flatMap((r) => (r.name !== name ? [r] : data ? [{ name, data }] : [])));
+
+  test('round-trips every dtype and shape, 0-d and empty included', TAGS, () => {
+    for (const c of cases) {
+      const back = decodeTorchSave(encodeTorchSave(c), label(c));
+      expect({ dtype: back.dtype, shape: back.shape, device: back.device }).toEqual({ dtype: c.dtype, shape: c.shape, device: 'cpu' });
+      expect(Buffer.compare(back.data, c.data), label(c)).toBe(0);
+    }
+  });
+
+  test('a big-endian archive (byteorder record) is byte-swapped to little-endian', TAGS, () => {
+    const big = new Uint8Array(t.data.length);
+    for (let i = 0; i < t.data.length; i += 4) big.set(t.data.slice(i, i + 4).reverse(), i);
+    const archive = writeTorchZip(
+      records(encodeTorchSave(t)).map((r) => (r.name === 'archive/byteorder' ? { ...r, data: Buffer.from('big') } : r.name === 'archive/data/0' ? { ...r, data: big } : r)),
+    );
+    expect(Buffer.compare(decodeTorchSave(archive).data, t.data)).toBe(0);
+  });
+
+  test('names what is wrong with a broken archive', TAGS, () => {
+    const good = encodeTorchSave(t);
+    expect(() => decodeTorchSave(Buffer.from('not a tensor'), 'upload')).toThrow('upload: not a torch.save zip archive (no PK\\x03\\x04 at offset 0)');
+    expect(() => decodeTorchSave(good.subarray(0, good.length - 30), 'cut')).toThrow(/cut: no end-of-central-directory record|cut: zip64/);
+    const flipped = Uint8Array.from(good);
+    flipped[readZipDataOffset(good)]! ^= 0xff;
+    expect(() => decodeTorchSave(flipped, 'flipped')).toThrow("flipped: entry 'archive/data.pkl': CRC-32 mismatch (corrupt or truncated data)");
+    expect(() => decodeTorchSave(withRecord('archive/version', undefined), 'old')).toThrow('old: no archive/version record');
+    expect(() => decodeTorchSave(withRecord('archive/data/0', new Uint8Array(8)), 'short')).toThrow(
+      'short: archive/data/0 has 8 bytes, FloatStorage of 4 elements needs 16',
+    );
+    expect(() => decodeTorchSave(withRecord('archive/byteorder', Buffer.from('middle')), 'odd')).toThrow("odd: archive/byteorder is 'middle'");
+  });
+
+  test('refuses globals a tensor does not need, like torch.load(weights_only=True)', TAGS, () => {
+    // pickle.dumps(os.system) at protocol 2: a GLOBAL the restricted unpickler must not resolve.
+    const evil = Buffer.concat([Buffer.from([0x80, 0x02]), Buffer.from('cposix\nsystem\nq\x00.', 'latin1')]);
+    expect(() => decodeTorchSave(withRecord('archive/data.pkl', evil), 'evil')).toThrow(
+      "evil: archive/data.pkl: global 'posix.system' is not supported (opcode 0x63 at offset 2)",
+    );
+    const dict = Buffer.from([0x80, 0x02, 0x7d, 0x71, 0x00, 0x2e]); // {}
+    expect(() => decodeTorchSave(withRecord('archive/data.pkl', dict), 'dict')).toThrow('dict: archive/data.pkl holds a dict, not one tensor');
+  });
+
+  test('the float32 wire refuses another dtype by name instead of casting', TAGS, () => {
+    const half = encodeTorchSave({ dtype: 'float16', shape: [3], data: new Uint8Array(6) });
+    expect(() => float32FromTorch(half, 'reply')).toThrow('reply: a float16 tensor of shape [3], expected float32 (the server changed the dtype)');
+  });
+});
+
+/** Offset of the first record's data (data.pkl) in an archive we wrote: after its local header. */
+function readZipDataOffset(bytes: Uint8Array): number {
+  const b = Buffer.from(bytes);
+  return 30 + b.readUInt16LE(26) + b.readUInt16LE(28);
+}

@@ -105,8 +105,15 @@ export function serverSuite(tier: '@e2e' | '@slow'): void {
       genieResults.skip('server_statistics', reason);
       test.skip(true, reason);
     }
+    type Stats = {
+      requests_total: number; requests_success: number; requests_failed: number; errors_by_status: Record<string, number>;
+      bytes_in: number; bytes_out: number; ops: Record<string, { count: number; total_ms: number; mean_ms: number }>;
+    };
     const stats = await genieResults.check('server_statistics', async () => {
       const client = genie.server.client;
+      // Differences from a snapshot: a server reached by GENIE_URL has served other tests before.
+      const before = await client.stats<Stats>();
+      const healthBefore = (await client.health()).stats as { total_requests: number; successful: number; failed: number };
       const replies: RawReply[] = [];
       const post = async (path: string, fields: FormFields) => {
         const reply = await client.postForm(path, fields);
@@ -119,19 +126,20 @@ export function serverSuite(tier: '@e2e' | '@slow'): void {
       expect(await post('/execute', { operation: 'relu', tensor_file: tensor(makeTensor([0], [])) })).toBe(200);
       const graph = JSON.stringify({ nodes: [{ id: 'm', op: 'matmul', inputs: ['t0', 't0'] }], output: 'm' });
       expect(await post('/execute_subgraph', { graph, t0: tensor(makeTensor([2, 3], [1, 2, 3, 4, 5, 6])) })).toBe(422);
-      const s = await client.stats<{
-        requests_total: number; requests_success: number; requests_failed: number; errors_by_status: Record<string, number>;
-        bytes_in: number; bytes_out: number; ops: Record<string, { count: number; total_ms: number; mean_ms: number }>;
-      }>();
-      expect(s).toMatchObject({ requests_total: 6, requests_success: 4, requests_failed: 2, errors_by_status: { 400: 1, 422: 1 } });
-      expect(s.ops.relu?.count).toBe(3);
-      expect(s.ops.exp?.count).toBe(1);
-      expect(s.ops.matmul, 'an op that threw has no timing').toBeUndefined();
-      expect(s.ops.relu!.mean_ms).toBeCloseTo(s.ops.relu!.total_ms / 3, 9);
-      expect(s.bytes_in).toBe(replies.reduce((n, r) => n + r.bytesSent, 0));
-      expect(s.bytes_out).toBe(replies.filter((r) => r.status === 200).reduce((n, r) => n + r.body.length, 0));
-      const health = await client.health();
-      expect(health.stats).toEqual({ total_requests: 6, successful: 4, failed: 2 });
+      const s = await client.stats<Stats>();
+      const delta = (pick: (x: Stats) => number | undefined) => (pick(s) ?? 0) - (pick(before) ?? 0);
+      expect({
+        total: delta((x) => x.requests_total), success: delta((x) => x.requests_success), failed: delta((x) => x.requests_failed),
+        e400: delta((x) => x.errors_by_status[400]), e422: delta((x) => x.errors_by_status[422]),
+        relu: delta((x) => x.ops.relu?.count), exp: delta((x) => x.ops.exp?.count), matmul: delta((x) => x.ops.matmul?.count),
+      }, 'an op that threw is not counted').toEqual({ total: 6, success: 4, failed: 2, e400: 1, e422: 1, relu: 3, exp: 1, matmul: 0 });
+      expect(s.ops.relu!.mean_ms).toBeCloseTo(s.ops.relu!.total_ms / s.ops.relu!.count, 9);
+      expect(delta((x) => x.bytes_in)).toBe(replies.reduce((n, r) => n + r.bytesSent, 0));
+      expect(delta((x) => x.bytes_out)).toBe(replies.filter((r) => r.status === 200).reduce((n, r) => n + r.body.length, 0));
+      const health = (await client.health()).stats as typeof healthBefore;
+      expect({ total: health.total_requests - healthBefore.total_requests, ok: health.successful - healthBefore.successful, failed: health.failed - healthBefore.failed }).toEqual({
+        total: 6, ok: 4, failed: 2,
+      });
       return s;
     });
     expect(stats.requests_total).toBe(stats.requests_success + stats.requests_failed);
