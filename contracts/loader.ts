@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parsePrometheus } from '../fixtures/prometheus/parse.ts';
+import { parsePrometheus } from '../protocol/prometheus-parse.ts';
 
 export const CONTRACTS_DIR = fileURLToPath(new URL('.', import.meta.url));
 

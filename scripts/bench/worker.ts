@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { ManagedProcess } from '../../fixtures/process/managed-process.ts';
-import { Metrics } from '../../fixtures/prometheus/parse.ts';
+import { Metrics } from '../../protocol/prometheus-parse.ts';
 import { stackBundlePath } from '../../fixtures/state-dir.ts';
 import { buildStack } from '../../fixtures/build-stack.ts';
 

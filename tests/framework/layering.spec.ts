@@ -75,15 +75,19 @@ test.describe('layering', { tag }, () => {
     ]);
   });
 
-  test('standalone layers may not import the test runner; a file in no row is named', () => {
+  test('standalone layers may not import the test runner, only its types and browser API; a file in no row is named', () => {
     const problems = check({
-      'fixtures/proc.ts': `import { test } from '@playwright/test';\nexport const t = test;\n`,
+      'fixtures/proc.ts': `import { test, chromium } from '@playwright/test';\nexport const t = [test, chromium];\n`,
+      'fixtures/all.ts': `import * as pw from '@playwright/test';\nexport const t = pw;\n`,
+      'fixtures/types.ts': `import type { TestInfo } from '@playwright/test';\nimport { type Page } from '@playwright/test';\nexport type T = [TestInfo, Page];\n`,
+      'fixtures/png.ts': `export async function shot() {\n  const { chromium } = await import('@playwright/test');\n  return chromium;\n}\n`,
       'fixtures/stack/fixture.ts': `import { test } from '@playwright/test';\nexport const t = test;\n`,
       'elsewhere/x.ts': 'export {};\n',
     });
     expect(problems).toEqual([
       'elsewhere/x.ts: matches no row of the Layering table (layers.md); add its folder to a row',
-      'fixtures/proc.ts:1: imports @playwright/test, but layer fixtures-launch runs outside the test runner (layers.md:8)',
+      'fixtures/proc.ts:1: imports test, chromium from @playwright/test, but layer fixtures-launch runs outside the test runner (layers.md:8)',
+      'fixtures/all.ts:1: imports @playwright/test, but layer fixtures-launch runs outside the test runner (layers.md:8)',
     ]);
   });
 

@@ -3,7 +3,7 @@
 // prometheus/docs content/docs/instrumenting/exposition_formats.md@a3a0fda64783ec0dbef66edf5079a49c396b8647.
 
 import { test, expect } from '../../fixtures/index.ts';
-import { Metrics } from '../../fixtures/prometheus/parse.ts';
+import { Metrics } from '../../protocol/prometheus-parse.ts';
 import { Counter, Gauge, Histogram, renderMetrics } from '../../protocol/prometheus.ts';
 
 const tags = { tag: ['@e2e', '@reference-stack'] };

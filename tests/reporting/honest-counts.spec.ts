@@ -2,7 +2,9 @@
 // stand-in executables is never a GPU pass, and a subfolder project keeps its folder name.
 
 import { fileURLToPath } from 'node:url';
+import { STAND_IN_ENV } from '../../fixtures/stack/stand-in.ts';
 import { expect, test } from '../framework/helpers/inline-test.ts';
+import { standInEnv } from '../framework/stand-ins/env.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/index.ts', import.meta.url));
 const STAND_INS = fileURLToPath(new URL('../framework/stand-ins/env.ts', import.meta.url));
@@ -56,18 +58,21 @@ test('serves a completion', { tag: ['@gpu_1', '@framework'] }, async ({ client }
       'no-stack.spec.ts': `import { test } from '@playwright/test';\ntest('claims a GPU without a stack', { tag: ['@gpu_1', '@framework'] }, () => {});\n`,
     });
     expect(run.exitCode, run.output).toBe(0);
+    // What the stand-in environment says stands in, as the stack fixture copies it into the annotation.
+    const what = standInEnv()[STAND_IN_ENV]!;
+    expect(what).toMatch(/^tests\/framework\/stand-ins/);
     const standIn = run.results.find((r) => r.title === 'serves a completion');
-    expect(standIn?.annotations).toContainEqual({ type: 'stand-in', description: 'tests/framework/stand-ins' });
+    expect(standIn?.annotations).toContainEqual({ type: 'stand-in', description: what });
 
     expect(run.markdown).toContain('| @gpu_1 | 1 | 0 | 0 | 0 | 1 |');
     expect(run.markdown).toContain('| @gpu_1 (stand-ins) | 1 | 0 | 0 | 0 | 1 |');
-    expect(run.markdown).toContain('**Stand-ins:** 1 test(s) ran against stand-in executables (tests/framework/stand-ins), not real engines.');
-    expect(run.run!.tests.find((t) => t.title === 'serves a completion')?.standIn).toBe('tests/framework/stand-ins');
+    expect(run.markdown).toContain(`**Stand-ins:** 1 test(s) ran against stand-in executables (${what}), not real engines.`);
+    expect(run.run!.tests.find((t) => t.title === 'serves a completion')?.standIn).toBe(what);
 
     const allure = (name: string) => run.allure.find((r) => r.name === name);
     const tags = (name: string) => allure(name)?.labels.filter((l) => l.name === 'tag').map((l) => l.value);
     expect(tags('serves a completion')).toContain('stand-in');
-    expect(allure('serves a completion')?.parameters).toContainEqual(expect.objectContaining({ name: 'engines', value: 'stand-ins (tests/framework/stand-ins)' }));
+    expect(allure('serves a completion')?.parameters).toContainEqual(expect.objectContaining({ name: 'engines', value: `stand-ins (${what})` }));
     expect(tags('claims a GPU without a stack')).not.toContain('stand-in');
   });
 

@@ -3,16 +3,7 @@
 // request in flight, not per row: a 23k-row trace of 8k-token prompts would otherwise
 // hold gigabytes of words before the first request went out.
 
-import type { TraceRequest } from './types.ts';
-
-export interface SyntheticPrompt {
-  inputLength: number;
-  /** One id per block of blockTokens tokens; blocks past the list get words unique to the row. */
-  hashIds: number[];
-  blockTokens: number;
-  /** Trace line, which makes the words of blocks without a hash id unique to this row. */
-  line: number;
-}
+import type { SyntheticPrompt, TraceRequest } from './types.ts';
 
 /**
  * Full blocks of a hash id are the same text in every request that shares it, which is what

@@ -1,7 +1,5 @@
 // One request of a trace, after parsing and validation; the same shape whatever the file format.
 
-import type { SyntheticPrompt } from './synthetic-prompt.ts';
-
 export const MODES = ['interactive', 'batch'] as const;
 export const PRIORITIES = ['low', 'mid', 'high'] as const;
 export type Mode = (typeof MODES)[number];
@@ -59,4 +57,14 @@ export interface Trace {
   /** Rows dropped with --skip-invalid, with why. Empty unless skipping was allowed. */
   skipped: TraceIssue[];
   skippedRows: number;
+}
+
+/** A prompt given by length and block hash ids (Mooncake rows), built into text only when sent. */
+export interface SyntheticPrompt {
+  inputLength: number;
+  /** One id per block of blockTokens tokens; blocks past the list get words unique to the row. */
+  hashIds: number[];
+  blockTokens: number;
+  /** Trace line, which makes the words of blocks without a hash id unique to this row. */
+  line: number;
 }

@@ -11,6 +11,48 @@ export interface ImportEdge {
   line: number;
   /** A package (`@playwright/test`, `node:fs`), not a file of ours. */
   external: boolean;
+  /**
+   * For `@playwright/test`: the value bindings taken from it (`[]` for a type-only import),
+   * undefined when that cannot be told (a namespace, default or bare import).
+   */
+  names?: string[];
+}
+
+const PLAYWRIGHT = '@playwright/test';
+
+/** Value bindings of each `@playwright/test` import, by line: static, re-exported or `const { x } = await import(...)`. */
+function playwrightBindings(text: string): Map<number, string[] | undefined> {
+  const byLine = new Map<number, string[] | undefined>();
+  if (!text.includes(PLAYWRIGHT)) return byLine;
+  const file = ts.createSourceFile('x.ts', text, ts.ScriptTarget.Latest, true);
+  const record = (literal: ts.Node, names: string[] | undefined): void => {
+    byLine.set(file.getLineAndCharacterOfPosition(literal.getStart()).line + 1, names);
+  };
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier) && node.moduleSpecifier.text === PLAYWRIGHT) {
+      if (ts.isImportDeclaration(node)) {
+        const clause = node.importClause;
+        const named = clause?.namedBindings;
+        if (clause?.isTypeOnly) record(node.moduleSpecifier, []);
+        else if (clause && !clause.name && named && ts.isNamedImports(named)) record(node.moduleSpecifier, named.elements.filter((e) => !e.isTypeOnly).map((e) => (e.propertyName ?? e.name).text));
+        else record(node.moduleSpecifier, undefined);
+      } else {
+        const named = node.exportClause;
+        if (node.isTypeOnly) record(node.moduleSpecifier, []);
+        else if (named && ts.isNamedExports(named)) record(node.moduleSpecifier, named.elements.filter((e) => !e.isTypeOnly).map((e) => (e.propertyName ?? e.name).text));
+        else record(node.moduleSpecifier, undefined);
+      }
+    }
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0]) && node.arguments[0].text === PLAYWRIGHT) {
+      let holder: ts.Node = node.parent;
+      while (ts.isAwaitExpression(holder) || ts.isParenthesizedExpression(holder)) holder = holder.parent;
+      const pattern = ts.isVariableDeclaration(holder) && ts.isObjectBindingPattern(holder.name) ? holder.name : undefined;
+      record(node.arguments[0], pattern?.elements.map((e) => ((e.propertyName ?? e.name) as ts.Identifier).text));
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return byLine;
 }
 
 const SOURCE = /\.(ts|mts|mjs)$/;
@@ -36,11 +78,12 @@ export function importEdges(root: string, files: readonly string[] = sourceFiles
   const edges: ImportEdge[] = [];
   for (const from of files) {
     const text = readFileSync(join(root, from), 'utf8');
+    const bindings = playwrightBindings(text);
     for (const ref of ts.preProcessFile(text, true, true).importedFiles) {
       const line = lineAt(text, ref.pos);
       const relative = ref.fileName.startsWith('./') || ref.fileName.startsWith('../');
       const to = relative ? posix.normalize(posix.join(posix.dirname(from), ref.fileName)) : ref.fileName;
-      edges.push({ from, to, line, external: !relative });
+      edges.push({ from, to, line, external: !relative, ...(to === PLAYWRIGHT ? { names: bindings.get(line) } : {}) });
     }
   }
   return edges;

@@ -67,6 +67,8 @@ export interface InlineTestRecord {
   statuses: string[];
   annotations: { type: string; description?: string }[];
   errors: string[];
+  /** titles of the last attempt's top-level steps, hooks and fixtures included */
+  steps: string[];
   /** attachments of the last attempt; `path` for files, `body` (base64) for inline ones */
   attachments: { name: string; contentType: string; path?: string; body?: string }[];
 }
@@ -141,7 +143,7 @@ interface JsonTest {
   projectName: string;
   status: 'expected' | 'unexpected' | 'flaky' | 'skipped';
   annotations: { type: string; description?: string }[];
-  results: { status: string; errors: { message?: string }[]; attachments: InlineTestRecord['attachments'] }[];
+  results: { status: string; errors: { message?: string }[]; steps?: { title: string }[]; attachments: InlineTestRecord['attachments'] }[];
 }
 
 const OUTCOMES: Record<JsonTest['status'], Outcome> = { expected: 'passed', unexpected: 'failed', flaky: 'flaky', skipped: 'skipped' };
@@ -159,6 +161,7 @@ function testsOf(suite: JsonSuite, path: string[]): InlineTestRecord[] {
         statuses: t.results.map((r) => r.status),
         annotations: t.annotations,
         errors: t.results.flatMap((r) => r.errors.map((e) => e.message ?? '')),
+        steps: (t.results.at(-1)?.steps ?? []).map((step) => step.title),
         attachments: t.results.at(-1)?.attachments ?? [],
       })),
     ),

@@ -75,7 +75,14 @@ export function layerOf(file: string, table: LayerTable): LayerRule | undefined 
   return table.rules.find((rule) => rule.patterns.some((p) => globToRegExp(p).test(file)));
 }
 
-const isTestRunner = (specifier: string): boolean => /^@?playwright(\/test)?(\/|$)/.test(specifier);
+/** What standalone code may take from `@playwright/test`: the browser API, not the runner (`test`, `expect`). */
+const BROWSER_API = new Set(['chromium', 'firefox', 'webkit', 'devices', 'selectors', 'request']);
+
+/** The runner itself: a subpath other than the reporter types, or bindings beyond the browser API. */
+function usesTestRunner(edge: ImportEdge): boolean {
+  if (edge.to === '@playwright/test') return edge.names === undefined || edge.names.some((n) => !BROWSER_API.has(n));
+  return /^@?playwright(\/test)?(\/|$)/.test(edge.to) && edge.to !== '@playwright/test/reporter';
+}
 
 /**
  * Everything that breaks the table, one line each, naming `file:line` and the rule:
@@ -104,8 +111,9 @@ export function layeringProblems(table: LayerTable, files: readonly string[], ed
     const where = `${edge.from}:${edge.line}`;
     const rule = `${table.source}:${from.line}`;
     if (edge.external) {
-      if (!from.playwright && isTestRunner(edge.to)) {
-        problems.push(`${where}: imports ${edge.to}, but layer ${from.name} runs outside the test runner (${rule})`);
+      if (!from.playwright && usesTestRunner(edge)) {
+        const what = edge.names === undefined ? edge.to : `${edge.names.join(', ')} from ${edge.to}`;
+        problems.push(`${where}: imports ${what}, but layer ${from.name} runs outside the test runner (${rule})`);
       }
       continue;
     }

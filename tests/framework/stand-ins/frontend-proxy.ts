@@ -6,7 +6,7 @@
 
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { EngineContract } from '../../../contracts/loader.ts';
-import { parsePrometheus, type Sample } from '../../../fixtures/prometheus/parse.ts';
+import { parsePrometheus, type Sample } from '../../../protocol/prometheus-parse.ts';
 import { WORKER_ID_HEADER } from '../../../protocol/headers.ts';
 
 const CANCELLATIONS = 'dynamo_frontend_model_cancellation_total';
