@@ -140,8 +140,17 @@ function expectCrashEvidence(o: Outcome): void {
   for (const l of kept) expect(existsSync(l.path), l.path).toBe(true);
 }
 
+/** CHAOS_KINDS=a,b narrows a measurement to some kinds. */
+function kindsToRun(): readonly Kind[] {
+  const asked = process.env.CHAOS_KINDS?.split(',').filter(Boolean);
+  if (!asked) return KINDS;
+  const unknown = asked.filter((k) => !(KINDS as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new Error(`CHAOS_KINDS: unknown ${unknown.join(', ')} (known: ${KINDS.join(', ')})`);
+  return asked as Kind[];
+}
+
 function plan(killsPerKind: number, rng: () => number, phases: Phase[]): Kill[] {
-  const kills = KINDS.flatMap((kind) =>
+  const kills = kindsToRun().flatMap((kind) =>
     Array.from({ length: killsPerKind }, () => {
       const phase = phases[Math.floor(rng() * phases.length)]!;
       return { kind, phase, delayMs: Math.round(rng() * (phase === 'starting' ? STARTING_WINDOW_MS : RUNNING_WINDOW_MS)) };
@@ -152,7 +161,7 @@ function plan(killsPerKind: number, rng: () => number, phases: Phase[]): Kill[] 
 }
 
 function summary(outcomes: Outcome[]): string {
-  return KINDS.map((kind) => {
+  return kindsToRun().map((kind) => {
     const of = outcomes.filter((o) => o.kind === kind);
     const cleanMs = of.map((o) => o.cleanMs).filter((ms): ms is number => ms !== undefined);
     const dirty = of.filter((o) => o.cleanMs === undefined).length;
