@@ -24,7 +24,7 @@ test('second stack', async ({ stack, launchStack }) => { await launchStack({ wor
 test('what needs no worker log runs', async ({ stack, client }) => {
   const marks = stack.markLogs();
   const res = await client.completions({ prompt: 'Who are you?', max_tokens: 4 });
-  expect(stack.whoServed(marks, res.workerId).id).toBe('worker-0');
+  expect((await stack.whoServed(marks, res.workerId)).id).toBe('worker-0');
   expect((await stack.workers[0].metrics()).sum(stack.profile.metrics.workerGenerationTokens)).toBe(4);
 });
 `;

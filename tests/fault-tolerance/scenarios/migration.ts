@@ -19,7 +19,7 @@ export interface MigrationCase {
 export async function warmUp(stack: StartedStack, client: OpenAIClient): Promise<StackWorker> {
   const marks = stack.markLogs();
   const res = await client.completions(requestBody('completion', SHORT_PROMPT, 16));
-  return stack.whoServed(marks, res.workerId);
+  return await stack.whoServed(marks, res.workerId);
 }
 
 /**
@@ -56,7 +56,7 @@ async function startLong(stack: StartedStack, client: OpenAIClient, c: Omit<Migr
     const stream = await open(client, c.api, body, bounded);
     await stream.take(5);
     // The last worker that sent tokens is generating them (a prefill worker sends the first one).
-    const served = stack.whoServed(marks, stream.result().workerIds.at(-1));
+    const served = await stack.whoServed(marks, stream.result().workerIds.at(-1));
     const outcome = stream.collect().then((r): Outcome => ({ text: r.text, completionTokens: r.usage?.completion_tokens as number | undefined }));
     return { marks, body, served, outcome };
   }
@@ -65,9 +65,7 @@ async function startLong(stack: StartedStack, client: OpenAIClient, c: Omit<Migr
     completionTokens: (r.body.usage as { completion_tokens?: number } | undefined)?.completion_tokens,
   }));
   outcome.catch(() => undefined);
-  const { newRequest } = stack.profile.patterns;
-  await expect.poll(() => stack.workers.some((w) => w.proc.log.matchesSince(marks.workers[w.id]!, newRequest).length > 0), { timeout: c.timeoutMs }).toBe(true);
-  return { marks, body, served: stack.whoServed(marks), outcome };
+  return { marks, body, served: await stack.whoServed(marks, undefined, c.timeoutMs), outcome };
 }
 
 /** The long request survives the death of its worker, token for token. */
@@ -98,7 +96,7 @@ export async function failsWhenEveryWorkerDies(stack: StartedStack, client: Open
   const marks = stack.markLogs();
   const stream = await open(client, 'completion', requestBody('completion', LONG_PROMPT, c.longTokens), { timeoutMs: c.timeoutMs });
   await stream.take(5);
-  const first = stack.whoServed(marks, stream.result().workerIds.at(-1));
+  const first = await stack.whoServed(marks, stream.result().workerIds.at(-1));
   const [second] = stack.workers.filter((w) => w !== first);
   const secondMark = second!.proc.log.mark();
   await stack.kill(first, { signal: 'SIGKILL' });
