@@ -189,7 +189,7 @@ test.describe('engine', () => {
     prefill.engine.abort('p2');
     await only.done;
     expect(only.ids).toHaveLength(1);
-    expect(prefill.logs).toEqual(['New Prefill Request ID: p1', 'New Prefill Request ID: p2', 'Aborted Prefill Request ID: p2']);
+    expect(prefill.logs).toEqual(['New Prefill Request ID: p1', 'New Prefill Request ID: p2', 'Aborted Prefill Request ID: p2', 'Finished Prefill Request ID: p1']);
   });
 
   test('crash injection stops after exactly N streamed tokens', tags, async () => {
