@@ -124,7 +124,12 @@ test('ATLAS serves the thread furthest behind on its critical path first; PLAS k
   expect(orders).toEqual({ plas: ['long-2', 'child-1', 'fresh-1'], atlas: ['fresh-1', 'long-2', 'child-1'] });
   expect(levels['atlas']!['fresh-1']).toBe(0);
   expect(levels['atlas']!['long-2']).toBeGreaterThan(0);
-  expect(levels['atlas']!['child-1']).toBe(levels['atlas']!['long-2']);
-  expect(new Set(Object.values(levels['plas']!)).size).toBe(1);
-  expect(levels['plas']!['fresh-1']).toBeGreaterThan(0);
+  // "child" inherits "long"'s critical path, which only grew while long-2 was served.
+  expect(levels['atlas']!['child-1']).toBeGreaterThanOrEqual(levels['atlas']!['long-2']!);
+  // PLAS: every call is dispatched at the level its whole program's attained service has
+  // reached, so along the completion order a level never goes down (how far it goes up
+  // depends on how long each call was served), and the blocker already put it above 0.
+  const plasLevels = orders['plas']!.map((id) => levels['plas']![id]!);
+  expect(plasLevels).toEqual([...plasLevels].sort((a, b) => a - b));
+  expect(plasLevels[0]).toBeGreaterThan(0);
 });
