@@ -9,6 +9,7 @@ import type { ReapRecord } from '../../fixtures/process/reaper-protocol.ts';
 import { containerRuntimeClient, probeContainerRuntime } from '../../fixtures/services/container-runtime.ts';
 import { childRun } from './child-runs/child-run.ts';
 import { countLeftovers, isClean, type Leftovers, type RunTraces } from './child-runs/leftovers.ts';
+import { seededRandom } from '../../workloads/arrival/random.ts';
 
 /**
  * Runs of a child `playwright test` that brings up services and a small stack, killed as CI
@@ -43,18 +44,6 @@ interface Outcome extends Kill {
   runnerLog: string;
   reaped: ReapRecord[];
   reportFile: string;
-}
-
-/** mulberry32: a seeded sequence, so a failing series can be replayed with CHAOS_SEED. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function deliver(kind: Kind, runnerPid: number, crashFile: string): void {
@@ -178,7 +167,7 @@ async function chaos(procs: Procs, killsPerKind: number, phases: Phase[]): Promi
   if (!probe.reachable) test.info().annotations.push({ type: 'containers not counted', description: probe.reason });
   const shared = { tmpDir: test.info().outputPath('tmp'), docker };
   mkdirSync(shared.tmpDir, { recursive: true });
-  const kills = plan(killsPerKind, random(seed), phases);
+  const kills = plan(killsPerKind, seededRandom(seed), phases);
   test.setTimeout(kills.length * 90_000);
   const outcomes: Outcome[] = [];
   for (const [i, kill] of kills.entries()) outcomes.push(await test.step(`run ${i}: ${kill.kind} ${kill.phase} +${kill.delayMs} ms`, () => killedRun(procs, i, kill, shared)));
