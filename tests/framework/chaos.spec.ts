@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { expect, test, type ExitStatus, type Procs } from '../../fixtures/index.ts';
+import type { ExitStatus } from '../../fixtures/index.ts';
+import { expect, test, type InlineTest } from './helpers/inline-test.ts';
 import { defaultRegistryDir } from '../../fixtures/ports/port-allocator.ts';
 import { procTableBackend } from '../../fixtures/process/os-processes.ts';
 import type { ReapRecord } from '../../fixtures/process/reaper-protocol.ts';
@@ -71,7 +72,7 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs: number): Pr
   }
 }
 
-async function killedRun(procs: Procs, index: number, kill: Kill, shared: { tmpDir: string; docker: RunTraces['docker'] }): Promise<Outcome> {
+async function killedRun(inline: InlineTest, index: number, kill: Kill, shared: { tmpDir: string; docker: RunTraces['docker'] }): Promise<Outcome> {
   const dir = test.info().outputPath(`run-${index}`);
   mkdirSync(dir, { recursive: true });
   const runId = randomUUID();
@@ -80,7 +81,7 @@ async function killedRun(procs: Procs, index: number, kill: Kill, shared: { tmpD
   const crashFile = join(dir, 'crash');
   const reaperDir = join(dir, 'reaper');
   const reportFile = join(dir, 'report.json');
-  const runner = await childRun(procs, {
+  const runner = await childRun(inline, {
     name: `run-${index}-${kill.kind}`,
     file: 'stack.child.ts',
     extraArgs: ['--reporter=list,json'],
@@ -158,7 +159,7 @@ function summary(outcomes: Outcome[]): string {
   }).join('\n');
 }
 
-async function chaos(procs: Procs, killsPerKind: number, phases: Phase[]): Promise<void> {
+async function chaos(inline: InlineTest, killsPerKind: number, phases: Phase[]): Promise<void> {
   test.skip(procTableBackend() !== 'proc', 'counts processes by their /proc/<pid>/environ marker: Linux only');
   const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
   test.info().annotations.push({ type: 'chaos seed', description: String(seed) });
@@ -170,7 +171,7 @@ async function chaos(procs: Procs, killsPerKind: number, phases: Phase[]): Promi
   const kills = plan(killsPerKind, seededRandom(seed), phases);
   test.setTimeout(kills.length * 90_000);
   const outcomes: Outcome[] = [];
-  for (const [i, kill] of kills.entries()) outcomes.push(await test.step(`run ${i}: ${kill.kind} ${kill.phase} +${kill.delayMs} ms`, () => killedRun(procs, i, kill, shared)));
+  for (const [i, kill] of kills.entries()) outcomes.push(await test.step(`run ${i}: ${kill.kind} ${kill.phase} +${kill.delayMs} ms`, () => killedRun(inline, i, kill, shared)));
   const text = summary(outcomes);
   console.log(`chaos (seed ${seed}):\n${text}`);
   const recorded = outcomes.map(({ runnerLog: _, ...o }) => o);
@@ -186,11 +187,11 @@ async function chaos(procs: Procs, killsPerKind: number, phases: Phase[]): Promi
 }
 
 test.describe('nothing outlives a killed run', () => {
-  test('one kill of each kind with the stack up', { tag: ['@e2e', '@framework'] }, async ({ procs }) => {
-    await chaos(procs, 1, ['running']);
+  test('one kill of each kind with the stack up', { tag: ['@e2e', '@framework'] }, async ({ inline }) => {
+    await chaos(inline, 1, ['running']);
   });
 
-  test('randomised kills of each kind, at any point of the run', { tag: ['@slow', '@framework'] }, async ({ procs }) => {
-    await chaos(procs, Number(process.env.CHAOS_KILLS ?? 2), ['starting', 'running']);
+  test('randomised kills of each kind, at any point of the run', { tag: ['@slow', '@framework'] }, async ({ inline }) => {
+    await chaos(inline, Number(process.env.CHAOS_KILLS ?? 2), ['starting', 'running']);
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { expect, test } from '../../fixtures/index.ts';
+import { expect, test } from './helpers/inline-test.ts';
 import { childRun } from './child-runs/child-run.ts';
 import { reapAbandoned } from '../../fixtures/process/pid-registry.ts';
 import { isRunning } from './helpers/pids.ts';
@@ -8,12 +8,12 @@ import { listProcs } from '../../fixtures/process/os-processes.ts';
 const tag = ['@e2e', '@framework'];
 
 test.describe('pid registry', () => {
-  test('the next run releases what a SIGKILLed runner and its SIGKILLed reaper left behind', { tag }, async ({ procs }) => {
+  test('the next run releases what a SIGKILLed runner and its SIGKILLed reaper left behind', { tag }, async ({ inline }) => {
     const registry = test.info().outputPath('pid-registry');
     const pidsFile = test.info().outputPath('leaked-pids.json');
     const env = { SERVEWRIGHT_PID_REGISTRY: registry, SERVEWRIGHT_REAPER_DIR: test.info().outputPath('reaper'), LEAK_PIDS_FILE: pidsFile };
     try {
-      const runner = await childRun(procs, { name: 'killed-run', file: 'leak.child.ts', env, ready: async () => existsSync(pidsFile) });
+      const runner = await childRun(inline, { name: 'killed-run', file: 'leak.child.ts', env, ready: async () => existsSync(pidsFile) });
       const leaked = JSON.parse(readFileSync(pidsFile, 'utf8')) as { pids: number[]; dir: string };
       expect(leaked.pids).toHaveLength(2);
       expect(existsSync(leaked.dir)).toBe(true);
@@ -29,7 +29,7 @@ test.describe('pid registry', () => {
       for (const pid of leaked.pids) expect(isRunning(pid), `leaked pid ${pid} outlives its runner`).toBe(true);
       expect(readdirSync(registry)).toHaveLength(1);
 
-      const next = await childRun(procs, { name: 'next-run', file: 'noop.child.ts', env });
+      const next = await childRun(inline, { name: 'next-run', file: 'noop.child.ts', env });
       expect((await next.exited).code).toBe(0);
       expect(next.log.matchesSince(0, /killed 2 process\(es\) .*removed 1 temp dir\(s\) .* left by a previous run/)).toHaveLength(1);
       for (const pid of leaked.pids) expect(isRunning(pid), `pid ${pid} reaped`).toBe(false);
@@ -41,9 +41,9 @@ test.describe('pid registry', () => {
     }
   });
 
-  test('a failed test gets every process log attached in full, including a start that failed', { tag }, async ({ procs }) => {
+  test('a failed test gets every process log attached in full, including a start that failed', { tag }, async ({ inline }) => {
     const report = test.info().outputPath('report.json');
-    const run = await childRun(procs, {
+    const run = await childRun(inline, {
       name: 'failing-run',
       file: 'logs.child.ts',
       env: { SERVEWRIGHT_PID_REGISTRY: test.info().outputPath('pid-registry'), PLAYWRIGHT_JSON_OUTPUT_NAME: report },

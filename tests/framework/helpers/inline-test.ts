@@ -1,12 +1,13 @@
 // The one harness for self-tests that run a child `playwright test` (Playwright's own
 // runInlineTest pattern): write a few files and a config under the test's output folder,
 // run the child there, and hand back its exit code, output, counts, per-test results and
-// the reports it wrote. Each self-test writes the few inline tests it asserts on.
+// the reports it wrote. Each self-test writes the few inline tests it asserts on. A child
+// that a test must signal mid-run (as CI would kill it) is started instead of run.
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { test as base } from '../../../fixtures/index.ts';
+import { test as base, type ManagedProcess } from '../../../fixtures/index.ts';
 import { REPO_ROOT } from '../../../fixtures/state-dir.ts';
 import type { RunRecord } from '../../../reporters/markdown/model.ts';
 
@@ -85,6 +86,14 @@ export interface InlineRunResult extends ChildRun {
   allureGlobalErrors: string[];
 }
 
+export interface InlineStartOptions {
+  /** The child runner's process name in this test (its output is `<name>.log`, attached). */
+  name: string;
+  env?: Record<string, string>;
+  /** Resolves true once the child got far enough to be signalled; waited for up to 60 s. */
+  ready?: () => Promise<boolean>;
+}
+
 export interface InlineTest {
   /** Writes the files and a playwright.config.ts (unless given) into a fresh project folder; returns it. */
   write(files: Record<string, string>, options?: InlineProjectOptions): string;
@@ -96,7 +105,16 @@ export interface InlineTest {
   report(dir: string, args?: string[], env?: Record<string, string>): Promise<ChildRun>;
   /** What the last child run in `dir` reported. */
   read(dir: string, child: ChildRun): InlineRunResult;
+  /**
+   * Starts `playwright <args>` in `dir` without waiting for its end: a managed process of this
+   * test in a process group of its own, so a test can SIGKILL the group, SIGTERM the runner or
+   * crash a worker; it is stopped and its output attached when the test ends.
+   */
+  start(dir: string, args: string[], options: InlineStartOptions): Promise<ManagedProcess>;
 }
+
+/** Every variable of this process unset: a child's environment is exactly childEnv()'s. */
+const PARENT_ENV_UNSET: Record<string, undefined> = Object.fromEntries(Object.keys(process.env).map((key) => [key, undefined]));
 
 /** The child must not think it is a worker of the parent run, nor write to the parent's CI summary. */
 function childEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -207,7 +225,7 @@ function read(dir: string, child: ChildRun): InlineRunResult {
 }
 
 export const test = base.extend<{ inline: InlineTest }>({
-  inline: async ({}, use, testInfo) => {
+  inline: async ({ procs }, use, testInfo) => {
     const write: InlineTest['write'] = (files, options = {}) => {
       const dir = testInfo.outputPath(options.name ?? 'inline');
       writeFiles(dir, {
@@ -223,6 +241,15 @@ export const test = base.extend<{ inline: InlineTest }>({
       playwright,
       read,
       report: (dir, args = [], env) => runNode(dir, [TSX, REPORT_SCRIPT, '--dir', dir, ...args], env),
+      start: (dir, args, { name, env, ready }) =>
+        procs.start({
+          name,
+          command: process.execPath,
+          args: [CLI, ...args],
+          cwd: dir,
+          env: { ...PARENT_ENV_UNSET, ...childEnv(env) },
+          ready: ready && { check: ready, timeoutMs: 60_000 },
+        }),
       async run(files, options = {}) {
         const dir = write(files, options);
         const args = ['test', ...(options.cwd ? ['-c', join(dir, 'playwright.config.ts')] : []), ...(options.args ?? [])];
