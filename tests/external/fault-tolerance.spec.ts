@@ -3,8 +3,8 @@
 // followers, kill commands, metrics URLs), exactly as it would a user's compose stack.
 
 import { test as base } from '../../fixtures/index.ts';
-import { failsWhenEveryWorkerDies, failsWithoutMigration, survivesWorkerDeath } from '../fault-tolerance/scenarios/migration.ts';
-import { cancelInSequence, cancelOnClientTimeout } from '../fault-tolerance/scenarios/cancellation.ts';
+import { failsWhenEveryWorkerDies, failsWithoutMigration, survivesWorkerDeath } from '../../scenarios/migration.ts';
+import { cancelInSequence, cancelOnClientTimeout } from '../../scenarios/cancellation.ts';
 import { containerUnits } from '../../fixtures/stack/units/container-units.ts';
 import { unitImage } from '../../fixtures/stack/units/unit-image.ts';
 import { referenceProfile } from '../../fixtures/stack/profiles/reference.ts';

@@ -12,8 +12,8 @@
 // 2000-token request on an 8B model) with headroom.
 
 import { test, lacks } from '../../fixtures/index.ts';
-import { survivesWorkerDeath, failsWithoutMigration } from './scenarios/migration.ts';
-import { cancelDuringDecode, cancelDuringPrefill, cancelInSequence } from './scenarios/cancellation.ts';
+import { survivesWorkerDeath, failsWithoutMigration } from '../../scenarios/migration.ts';
+import { cancelDuringDecode, cancelDuringPrefill, cancelInSequence } from '../../scenarios/cancellation.ts';
 
 const LONG_TOKENS = Number(process.env.SERVEWRIGHT_LONG_TOKENS ?? 2_000);
 const TIMEOUT_MS = 240_000;

@@ -9,8 +9,8 @@ import { test, expect, defineProfile, resolveProfile } from '../../fixtures/inde
 import { detectModules } from '../../fixtures/capabilities/detect.ts';
 import { unmetRequirement } from '../../fixtures/capabilities/requirements.ts';
 import { standInEnv } from './stand-ins/env.ts';
-import { SKIPPED_CHECK } from '../fault-tolerance/scenarios/skip-check.ts';
-import { cancelInSequence } from '../fault-tolerance/scenarios/cancellation.ts';
+import { SKIPPED_CHECK } from '../../scenarios/skip-check.ts';
+import { cancelInSequence } from '../../scenarios/cancellation.ts';
 
 const tag = ['@e2e', '@framework'];
 

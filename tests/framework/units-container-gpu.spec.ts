@@ -6,7 +6,7 @@
 import { test } from '../../fixtures/index.ts';
 import { imageUnavailable } from '../../fixtures/stack/units/container-units.ts';
 import { unitImage } from '../../fixtures/stack/units/unit-image.ts';
-import { cancelInSequence } from '../fault-tolerance/scenarios/cancellation.ts';
+import { cancelInSequence } from '../../scenarios/cancellation.ts';
 
 test.use({ stackUnits: 'container', stackProfile: process.env.STACK_GPU ?? 'vllm', stackOptions: { workers: 1, readyTimeoutMs: 300_000 } });
 test.describe.configure({ timeout: 600_000 });

@@ -2,7 +2,7 @@
 
 import { test, expect } from '../../fixtures/index.ts';
 import { standInEnv } from './stand-ins/env.ts';
-import { cancelInSequence } from '../fault-tolerance/scenarios/cancellation.ts';
+import { cancelInSequence } from '../../scenarios/cancellation.ts';
 
 test.use({ stackProfile: 'vllm', stackEnv: standInEnv(), stackOptions: { workers: 1 } });
 

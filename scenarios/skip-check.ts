@@ -1,7 +1,7 @@
 // A check the profile's engine cannot support is skipped with the profile's reason, as a
 // test annotation the reports show; the rest of the scenario still runs.
 
-import { test } from '../../../fixtures/index.ts';
+import { test } from '../fixtures/index.ts';
 
 export const SKIPPED_CHECK = 'skipped-check';
 

@@ -2,7 +2,7 @@
 // and ignore_eos makes output deterministic and exactly max_tokens long on every engine
 // that follows vLLM's sampling parameters, so a migrated stream can be checked token for token.
 
-import type { CompletionStream, CompletionResponse, OpenAIClient, RequestOptions } from '../../../fixtures/index.ts';
+import type { CompletionStream, CompletionResponse, OpenAIClient, RequestOptions } from '../fixtures/index.ts';
 
 export type Api = 'completion' | 'chat';
 

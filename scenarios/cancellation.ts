@@ -16,7 +16,7 @@ import {
   type StackWorker,
   type LogMarks,
   type OpenAIClient,
-} from '../../../fixtures/index.ts';
+} from '../fixtures/index.ts';
 import { LONG_PROMPT, open, requestBody, send, type Api } from './requests.ts';
 import { skipCheck } from './skip-check.ts';
 

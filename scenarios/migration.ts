@@ -1,7 +1,7 @@
 // Migration scenarios from Dynamo's fault-tolerance suite, written against the stack
 // fixture and profile data only, so the reference and real-engine specs share them.
 
-import { expect, lacks, phase, StreamErrorEvent, OpenAIHttpError, type StartedStack, type StackWorker, type OpenAIClient } from '../../../fixtures/index.ts';
+import { expect, lacks, phase, StreamErrorEvent, OpenAIHttpError, type StartedStack, type StackWorker, type OpenAIClient } from '../fixtures/index.ts';
 import { LONG_PROMPT, SHORT_PROMPT, open, requestBody, send, type Api } from './requests.ts';
 
 export interface MigrationCase {
