@@ -70,10 +70,10 @@ export class FrontendMetrics {
       this.ttft,
       this.duration,
     ];
-    // Zero-valued series exist from the start so specs can diff before/after.
+    // Zero-valued series exist from the start so specs can diff before/after. Cancellations
+    // and decode-only fallbacks carry the request's own labels and appear at their first count.
     this.migrations.inc({ migration_type: 'ongoing_request' }, 0);
     this.migrations.inc({ migration_type: 'new_request' }, 0);
-    this.cancellations.inc({}, 0);
   }
 
   render(): string {

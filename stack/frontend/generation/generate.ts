@@ -155,7 +155,6 @@ export async function generate(
     }
   } catch (err) {
     complete(false);
-    if (err instanceof CancelledError) deps.metrics.cancellations.inc();
     throw err;
   }
 }
