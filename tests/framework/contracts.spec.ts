@@ -24,6 +24,7 @@ const DEPENDS: Record<string, Partial<Record<keyof LogPatterns, string[]>>> = {
     prefillCompleted: ['prefillCompleted'],
     streamDisconnected: ['streamDisconnected'],
     killIssued: ['killIssued'],
+    decodeOnlyFallback: ['decodeOnlyFallback'],
   },
   vllm: {
     newRequest: ['addedRequest', 'addedInternalRequest'],
@@ -122,6 +123,9 @@ for (const [name, engine] of CLAIMS) {
             expect(frontend.select(cancellationTotal, labels).map((s) => s.labels)).toEqual([labels]);
           }
         }
+        const { decodeOnlyFallbackTotal } = profile.metrics;
+        if (decodeOnlyFallbackTotal !== undefined) expect(frontend.select(decodeOnlyFallbackTotal, { model: MODEL }).map((s) => s.labels)).toEqual([{ model: MODEL }]);
+        else expect(profile.capabilities.decodeFallback).toMatch(/no decode-only fallback line|aggregated workers only|no separate prefill and decode/);
         if (workerCancellationTotal !== undefined) {
           // Upstream's runtime labels: the default namespace, and the component each role serves.
           for (const role of ['agg', 'decode', ...(profile.capabilities.disaggregation === true ? ['prefill' as const] : [])] as WorkerRole[]) {

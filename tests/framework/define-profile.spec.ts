@@ -45,6 +45,7 @@ const soloWorker = defineProfile({
       engineMetrics: true,
       cancellationMetric: 'the mock worker counts no client cancellations',
       workerCancellationMetric: 'the mock worker has no Dynamo runtime',
+      decodeFallback: 'one server process',
     },
     semantics: { limitZeroCountsMigration: false, prefillCancel: 'aborts' },
     frontend: undefined,
