@@ -1,6 +1,7 @@
 // The HTTP face of a stand-in Dynamo frontend: the reference frontend runs behind it, and
 // what a client sees is the impersonated contract's: /health bodies (health.*), /metrics
-// restricted to the corpus's series and label sets (metrics.frontend), SSE error frames
+// restricted to the corpus's series (metrics.frontend; the reference frontend runs with
+// Dynamo's names and label sets underneath), SSE error frames
 // (sse.errorFrame), and no servewright worker attribution (Dynamo adds nvext.worker_id only
 // when a request asks for it).
 
@@ -8,8 +9,6 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { EngineContract } from '../../../contracts/loader.ts';
 import { parsePrometheus, type Sample } from '../../../protocol/prometheus-parse.ts';
 import { WORKER_ID_HEADER } from '../../../protocol/headers.ts';
-
-const CANCELLATIONS = 'dynamo_frontend_model_cancellation_total';
 
 async function getJson(url: string): Promise<Record<string, unknown>> {
   return (await (await fetch(url)).json()) as Record<string, unknown>;
@@ -34,7 +33,6 @@ function withoutAttribution(json: string): string {
 export function serveFrontendProxy(contract: EngineContract, port: number, upstream: string): void {
   const corpusMetrics = parsePrometheus(contract.metrics.frontend?.exposition ?? '');
   const corpusNames = new Set(corpusMetrics.map((s) => s.name));
-  const cancellations = new Map<string, Sample>();
 
   async function health(res: ServerResponse): Promise<void> {
     const reference = await getJson(`${upstream}/health`);
@@ -53,18 +51,8 @@ export function serveFrontendProxy(contract: EngineContract, port: number, upstr
 
   async function metrics(res: ServerResponse): Promise<void> {
     const reference = parsePrometheus(await (await fetch(`${upstream}/metrics`)).text());
-    const kept = reference.filter((s) => corpusNames.has(s.name) && s.name !== CANCELLATIONS);
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    res.end(render([...kept, ...cancellations.values()]));
-  }
-
-  /** Counts a client that left before its response ended, with the labels the corpus shows. */
-  function countCancellation(path: string, body: Record<string, unknown>): void {
-    if (!corpusNames.has(CANCELLATIONS)) return;
-    const labels = { endpoint: path.endsWith('/chat/completions') ? 'chat_completions' : 'completions', model: String(body.model), request_type: body.stream === true ? 'stream' : 'unary' };
-    const key = JSON.stringify(labels);
-    const sample = cancellations.get(key) ?? { name: CANCELLATIONS, labels, value: 0 };
-    cancellations.set(key, { ...sample, value: sample.value + 1 });
+    res.end(render(reference.filter((s) => corpusNames.has(s.name))));
   }
 
   function transformSse(from: IncomingMessage, res: ServerResponse): void {
@@ -97,7 +85,6 @@ export function serveFrontendProxy(contract: EngineContract, port: number, upstr
 
   function forward(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
     const path = req.url ?? '/';
-    const json = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
     let finished = false;
     const out = httpRequest(`${upstream}${path}`, { method: req.method, headers: { ...req.headers, host: new URL(upstream).host } }, (from) => {
       const headers = { ...from.headers };
@@ -121,9 +108,7 @@ export function serveFrontendProxy(contract: EngineContract, port: number, upstr
     });
     res.on('finish', () => (finished = true));
     res.on('close', () => {
-      if (finished) return;
-      out.destroy();
-      if (req.method === 'POST' && path.startsWith('/v1/')) countCancellation(path, json);
+      if (!finished) out.destroy();
     });
     out.on('error', (err) => {
       if (!res.headersSent) send(res, 502, { error: { message: `stand-in proxy: ${err.message}` } });
