@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import ts from 'typescript';
 import { REPO_ROOT } from '../../fixtures/state-dir.ts';
 import { childEnv, expect, test } from './helpers/inline-test.ts';
+import { codeBlocks } from './helpers/markdown-blocks.ts';
 import { offlineLock, type Lockfile } from './helpers/offline-lock.ts';
 
 const CONSUMER = join(REPO_ROOT, 'tests/framework/consumer');
@@ -59,6 +60,23 @@ test.describe('the package entry points', { tag: ['@e2e', '@framework'] }, () =>
     const fromPaths = Object.entries(tsconfig.compilerOptions.paths).map(([alias, [target]]) => [alias, target]);
     expect(fromPaths.sort()).toEqual(fromExports.sort());
     for (const [, source] of fromPaths) expect(existsSync(join(REPO_ROOT, source!)), source).toBe(true);
+  });
+
+  test("the README's quick start is the path the consumer test below takes", () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const section = readme.indexOf('## Quick start');
+    expect(section).toBeGreaterThan(-1);
+    const start = readme.slice(0, section).split('\n').length;
+    const block = codeBlocks(readme, 'README.md').blocks.find((b) => b.line > start && b.lang === 'sh')!;
+    const { version } = pkg();
+    // Build and pack here; the project installs the tarball with its peer (this spec: the same
+    // devDependencies from a lock, offline); `servewright init` writes what the consumer folder holds.
+    expect(block.code.split('\n').map((line) => line.replace(/\s+#.*$/, ''))).toEqual([
+      'npm run build && npm pack',
+      `npm install --save-dev ../servewright/servewright-${version}.tgz @playwright/test`,
+      'npx servewright init',
+      'npx playwright test',
+    ]);
   });
 });
 
