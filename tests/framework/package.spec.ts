@@ -8,6 +8,8 @@ import { builtinModules } from 'node:module';
 import { execa } from 'execa';
 import ts from 'typescript';
 import { REPO_ROOT } from '../../fixtures/state-dir.ts';
+import { configuredModules } from '../../fixtures/global/setup.ts';
+import { defineProfile, profileDefinition } from '../../fixtures/index.ts';
 import { childEnv, expect, test } from './helpers/inline-test.ts';
 import { codeBlocks } from './helpers/markdown-blocks.ts';
 import { offlineLock, type Lockfile } from './helpers/offline-lock.ts';
@@ -80,8 +82,18 @@ test.describe('the package entry points', { tag: ['@e2e', '@framework'] }, () =>
   });
 });
 
+test.describe("global setup for a user's config", { tag: ['@e2e', '@framework'] }, () => {
+  test("probes only the Python modules the config's profiles require: stackProfile, else STACK, else reference", () => {
+    const own = defineProfile({ ...profileDefinition('reference'), name: 'own-engine', requires: { python: ['sglang'] } });
+    expect(configuredModules({ projects: [{ use: {} }] } as never, {})).toEqual([]);
+    expect(configuredModules({ projects: [{ use: {} }] } as never, { STACK: 'vllm' })).toEqual(['vllm']);
+    const projects = [{ use: { stackProfile: own } }, { use: { stackProfile: 'vllm' } }, { use: {} }];
+    expect(configuredModules({ projects } as never, { STACK: 'dynamo' })).toEqual(['dynamo', 'sglang', 'vllm']);
+  });
+});
+
 test.describe('servewright as a package', { tag: ['@slow', '@framework'] }, () => {
-  test('a project installs the packed tarball offline, defines its own profile and runs a migration scenario from servewright/scenarios', async ({ inline }) => {
+  test('a project installs the packed tarball offline, defines its own profile and runs a migration scenario from servewright/scenarios and a replay', async ({ inline }) => {
     test.setTimeout(600_000);
     const env = consumerEnv();
     await execa('npm', ['run', 'build'], { cwd: REPO_ROOT, env, extendEnv: false });
@@ -108,7 +120,7 @@ test.describe('servewright as a package', { tag: ['@slow', '@framework'] }, () =
     writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lock, null, 2));
     // Its own tsconfig, as a project has: else Playwright would take this checkout's, whose paths point at the sources.
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, allowImportingTsExtensions: true } }));
-    for (const file of ['playwright.config.ts', 'profiles/my-engine.ts', 'bin/my-engine-worker.sh']) cpSync(join(CONSUMER, file), join(dir, file));
+    for (const file of ['playwright.config.ts', 'profiles/my-engine.ts', 'bin/my-engine-worker.sh', 'traces/hello.csv']) cpSync(join(CONSUMER, file), join(dir, file));
     cpSync(join(CONSUMER, 'tests/migration.consumer.ts'), join(dir, 'tests/migration.spec.ts'));
     chmodSync(join(dir, 'bin/my-engine-worker.sh'), 0o755);
 
@@ -117,12 +129,19 @@ test.describe('servewright as a package', { tag: ['@slow', '@framework'] }, () =
     const child = await execa('npx', ['--no', 'playwright', 'test'], { cwd: dir, env, extendEnv: false, reject: false, all: true, timeout: 300_000 });
     const run = inline.read(dir, { exitCode: child.exitCode ?? -1, output: child.all ?? '' });
 
-    expect(run.counts, run.output).toEqual({ passed: 1, failed: 0, flaky: 0, skipped: 0 });
+    expect(run.counts, run.output).toEqual({ passed: 2, failed: 0, flaky: 0, skipped: 0 });
     expect(run.exitCode).toBe(0);
-    expect(run.results[0]!.annotations).toContainEqual({ type: 'stack-profile', description: 'my-engine' });
-    expect(run.markdown).toContain('| 1 | 0 | 0 | 0 | 1 |');
+    // Its one profile needs no Python engine: global setup probed none.
+    expect(run.output).toMatch(/^capabilities: /m);
+    expect(run.output).not.toMatch(/^capabilities: .*(vllm|dynamo|torch)/m);
+    for (const result of run.results) expect(result.annotations).toContainEqual({ type: 'stack-profile', description: 'my-engine' });
+    expect(run.markdown).toContain('| 2 | 0 | 0 | 0 | 2 |');
     expect(run.markdown).toContain('| my-engine | local |');
-    expect(run.allure.map((r) => [r.name, r.status])).toEqual([['a stream survives the death of its worker on my engine', 'passed']]);
+    expect(run.allure.map((r) => [r.name, r.status]).sort()).toEqual([
+      ['a stream survives the death of its worker on my engine', 'passed'],
+      // Two sender threads: the package's compiled thread entry, since tsx is not installed there.
+      ['a trace replays on my engine across two sender threads', 'passed'],
+    ]);
     // The run's state lives in the project, not inside the installed package.
     expect(existsSync(join(dir, '.servewright', 'pids'))).toBe(true);
     expect(existsSync(join(dir, 'node_modules', 'servewright', '.servewright'))).toBe(false);
