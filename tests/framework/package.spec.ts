@@ -137,6 +137,7 @@ test.describe('servewright as a package', { tag: ['@slow', '@framework'] }, () =
     for (const result of run.results) expect(result.annotations).toContainEqual({ type: 'stack-profile', description: 'my-engine' });
     expect(run.markdown).toContain('| 2 | 0 | 0 | 0 | 2 |');
     expect(run.markdown).toContain('| my-engine | local |');
+    expect(readFileSync(join(dir, 'reports/markdown-only.md'), 'utf8')).toContain('| 2 | 0 | 0 | 0 | 2 |');
     expect(run.allure.map((r) => [r.name, r.status]).sort()).toEqual([
       ['a stream survives the death of its worker on my engine', 'passed'],
       // Two sender threads: the package's compiled thread entry, since tsx is not installed there.

@@ -10,5 +10,11 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   timeout: 90_000,
-  reporter: [['list'], ...servewrightReporters(), ['json', { outputFile: 'inline-report.json' }]],
+  reporter: [
+    ['list'],
+    ...servewrightReporters(),
+    // The Markdown reporter alone, named as a module like any reporter.
+    ['servewright/reporters', { outputFile: 'reports/markdown-only.md', jsonFile: null }],
+    ['json', { outputFile: 'inline-report.json' }],
+  ],
 });
