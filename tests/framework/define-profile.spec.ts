@@ -46,6 +46,7 @@ const soloWorker = defineProfile({
       cancellationMetric: 'the mock worker counts no client cancellations',
       workerCancellationMetric: 'the mock worker has no Dynamo runtime',
       decodeFallback: 'one server process',
+      etcdRestart: 'no etcd',
     },
     semantics: { limitZeroCountsMigration: false, prefillCancel: 'aborts' },
     frontend: undefined,
