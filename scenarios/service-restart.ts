@@ -1,26 +1,28 @@
-// etcd restart during traffic, after Dynamo's etcd_ha suite
+// The stack's services restarting under it. etcd, after Dynamo's etcd_ha suite
 // (tests/fault_tolerance/etcd_ha/test_vllm.py@b7f730f): the stack keeps serving while its
 // only etcd member is down, and once etcd is back every worker is in discovery again (a
 // worker whose lease was given up registers anew) and a worker started afterwards is found.
+// NATS: requests travel over it on the reference stack, so while it is down they fail; once
+// it is back every process has reconnected and every worker serves again.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, phase, type StartedStack, type StackWorker, type OpenAIClient } from '../fixtures/index.ts';
 import { SHORT_PROMPT, requestBody, send } from './requests.ts';
 
-/** The piece of the services fixture this scenario drives. */
-export interface EtcdControl {
+/** The piece of the services fixture these scenarios drive (services.etcd, services.nats). */
+export interface ServiceControl {
   stop(): Promise<void>;
   restart(): Promise<void>;
 }
 
-export interface EtcdRestartCase {
-  /** How long etcd stays down: longer than twice the workers' lease TTL makes them give their leases up. */
+export interface RestartCase {
+  /** How long the service stays down (etcd: longer than twice the workers' lease TTL makes them give their leases up). */
   outageMs: number;
   timeoutMs: number;
 }
 
 /** Sends one short request per alive worker (round-robin) and returns the workers that served them. */
-async function roundOfRequests(stack: StartedStack, client: OpenAIClient, c: EtcdRestartCase): Promise<string[]> {
+async function roundOfRequests(stack: StartedStack, client: OpenAIClient, c: RestartCase): Promise<string[]> {
   const served: StackWorker[] = [];
   for (let i = 0; i < stack.aliveWorkers().length; i++) {
     const marks = stack.markLogs();
@@ -31,7 +33,7 @@ async function roundOfRequests(stack: StartedStack, client: OpenAIClient, c: Etc
   return served.map((w) => w.id).sort();
 }
 
-export async function servesThroughEtcdRestart(stack: StartedStack, client: OpenAIClient, etcd: EtcdControl, c: EtcdRestartCase): Promise<void> {
+export async function servesThroughEtcdRestart(stack: StartedStack, client: OpenAIClient, etcd: ServiceControl, c: RestartCase): Promise<void> {
   const everyone = stack.aliveWorkers().map((w) => w.id).sort();
   await phase('traffic', async () => expect(await roundOfRequests(stack, client, c)).toEqual(everyone));
   await phase('fault', async () => {
@@ -46,6 +48,23 @@ export async function servesThroughEtcdRestart(stack: StartedStack, client: Open
     await stack.waitForWorkers(everyone.length, c.timeoutMs);
     expect(await roundOfRequests(stack, client, c)).toEqual(everyone);
     // The frontend's watch is live again: a worker that registers now is found and served.
+    const added = await stack.startWorker();
+    expect(await roundOfRequests(stack, client, c)).toEqual([...everyone, added.id].sort());
+  });
+}
+
+/** NATS stops and starts again: once every process has reconnected, every worker serves, and a new worker is found. */
+export async function servesAfterNatsRestart(stack: StartedStack, client: OpenAIClient, nats: ServiceControl, c: RestartCase): Promise<void> {
+  const everyone = stack.aliveWorkers().map((w) => w.id).sort();
+  await phase('traffic', async () => expect(await roundOfRequests(stack, client, c)).toEqual(everyone));
+  await phase('fault', async () => {
+    await nats.stop();
+    await sleep(c.outageMs);
+    await nats.restart();
+  });
+  await phase('assertions', async () => {
+    // Reconnecting takes each process a moment; requests sent before that fail, and are not what is checked.
+    await expect.poll(() => roundOfRequests(stack, client, c).catch((e: Error) => e.message), { timeout: c.timeoutMs }).toEqual(everyone);
     const added = await stack.startWorker();
     expect(await roundOfRequests(stack, client, c)).toEqual([...everyone, added.id].sort());
   });
