@@ -2,11 +2,13 @@
 // (tests/fault_tolerance/etcd_ha/test_vllm.py@b7f730f): the stack keeps serving while its
 // only etcd member is down, and once etcd is back every worker is in discovery again (a
 // worker whose lease was given up registers anew) and a worker started afterwards is found.
+// etcd cluster: one member at a time goes away and comes back, as upstream's failover tests
+// do with three; requests are served throughout.
 // NATS: requests travel over it on the reference stack, so while it is down they fail; once
 // it is back every process has reconnected and every worker serves again.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { expect, phase, type StartedStack, type StackWorker, type OpenAIClient } from '../fixtures/index.ts';
+import { expect, phase, type EtcdCluster, type StartedStack, type StackWorker, type OpenAIClient } from '../fixtures/index.ts';
 import { SHORT_PROMPT, requestBody, send } from './requests.ts';
 
 /** The piece of the services fixture these scenarios drive (services.etcd, services.nats). */
@@ -22,7 +24,7 @@ export interface RestartCase {
 }
 
 /** Sends one short request per alive worker (round-robin) and returns the workers that served them. */
-async function roundOfRequests(stack: StartedStack, client: OpenAIClient, c: RestartCase): Promise<string[]> {
+async function roundOfRequests(stack: StartedStack, client: OpenAIClient, c: Pick<RestartCase, 'timeoutMs'>): Promise<string[]> {
   const served: StackWorker[] = [];
   for (let i = 0; i < stack.aliveWorkers().length; i++) {
     const marks = stack.markLogs();
@@ -68,4 +70,22 @@ export async function servesAfterNatsRestart(stack: StartedStack, client: OpenAI
     const added = await stack.startWorker();
     expect(await roundOfRequests(stack, client, c)).toEqual([...everyone, added.id].sort());
   });
+}
+
+/**
+ * Each member of the stack's etcd cluster in turn stops, and starts again once requests were
+ * served. Serving alone does not need etcd (see servesThroughEtcdRestart), so while each member
+ * is down a new worker also registers and must be discovered through the surviving members.
+ */
+export async function servesThroughEtcdFailover(stack: StartedStack, client: OpenAIClient, cluster: EtcdCluster, c: Pick<RestartCase, 'timeoutMs'>): Promise<void> {
+  const everyone = stack.aliveWorkers().map((w) => w.id);
+  await phase('traffic', async () => expect(await roundOfRequests(stack, client, c)).toEqual([...everyone].sort()));
+  for (let member = 0; member < cluster.endpoints.length; member++) {
+    await phase('fault', () => cluster.stopMember(member));
+    await phase('assertions', async () => {
+      everyone.push((await stack.startWorker()).id);
+      expect(await roundOfRequests(stack, client, c)).toEqual([...everyone].sort());
+    });
+    await phase('fault', () => cluster.startMember(member));
+  }
 }

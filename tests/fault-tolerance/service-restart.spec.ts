@@ -1,5 +1,5 @@
-import { test, lacks, type Capability } from '../../fixtures/index.ts';
-import { servesAfterNatsRestart, servesThroughEtcdRestart } from '../../scenarios/service-restart.ts';
+import { test, lacks, startEtcdCluster, type Capability } from '../../fixtures/index.ts';
+import { servesAfterNatsRestart, servesThroughEtcdFailover, servesThroughEtcdRestart } from '../../scenarios/service-restart.ts';
 
 function skipUnless(capability: Capability): void {
   test.use({ stackOptions: { frontend: { routerMode: 'round-robin' }, workers: 2 } });
@@ -16,6 +16,20 @@ test.describe('etcd restart', { tag: ['@e2e', '@fault-tolerance'] }, () => {
     const services = await servicesOnDemand();
     // The reference workers' lease TTL is 5 s: the client gives a lease up 10 s after its last keepalive, so they register anew.
     await servesThroughEtcdRestart(stack, client, services.etcd, { outageMs: 12_500, timeoutMs: 30_000 });
+  });
+});
+
+test.describe('etcd failover', { tag: ['@e2e', '@fault-tolerance'] }, () => {
+  skipUnless('etcdFailover');
+
+  test('a 3-member etcd cluster loses one member at a time: requests are served and a worker started meanwhile is discovered', async ({ launchStack, ports }, testInfo) => {
+    const cluster = await startEtcdCluster(3, () => ports.allocate(), testInfo.outputDir);
+    try {
+      const stack = await launchStack({ frontend: { routerMode: 'round-robin' }, workers: 2, etcdEndpoints: cluster.endpoints });
+      await servesThroughEtcdFailover(stack, stack.client(), cluster, { timeoutMs: 30_000 });
+    } finally {
+      await cluster.stop();
+    }
   });
 });
 

@@ -217,6 +217,10 @@ test.describe('contract corpus', { tag }, () => {
     expect(newProfile.capabilities.etcdRestart).toBe(
       'frontend and workers exit when their only etcd member goes away (tests/fault_tolerance/etcd_ha/test_vllm.py@b7f730f, tests/fault_tolerance/etcd_ha/utils.py@231c36c); serving through an etcd outage needs a 3-node etcd cluster',
     );
+    expect([oldProfile.capabilities.etcdFailover, newProfile.capabilities.etcdFailover]).toEqual([
+      'dynamo/0.8/contract.json has no evidence that Dynamo serves through the loss of one etcd member (semantics.etcdFailover)',
+      true,
+    ]);
     expect(oldProfile.capabilities.etcdRestart).toBe('dynamo/0.8/contract.json has no evidence of what Dynamo does when etcd goes away (semantics.singleEtcdLoss)');
     expect(profileDefinition('dynamo').engine).toEqual({ contracts: 'dynamo', module: 'dynamo' });
   });

@@ -47,6 +47,7 @@ const soloWorker = defineProfile({
       workerCancellationMetric: 'the mock worker has no Dynamo runtime',
       decodeFallback: 'one server process',
       etcdRestart: 'no etcd',
+      etcdFailover: 'no etcd',
       natsRestart: 'no NATS',
     },
     semantics: { limitZeroCountsMigration: false, prefillCancel: 'aborts' },
