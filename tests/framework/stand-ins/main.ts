@@ -6,12 +6,11 @@ import { createServer } from 'node:net';
 import type { EngineContract } from '../../../contracts/loader.ts';
 import { parseCommand, requireEnv, usage } from './argv.ts';
 import { impersonated } from './env.ts';
+import { answerImportProbe } from './import-probe.ts';
 import { serveFrontendProxy } from './frontend-proxy.ts';
 import { translator, type Translation } from './log-lines.ts';
-import { runBundle } from './run-child.ts';
+import { FAST_WORKER, runBundle } from './run-child.ts';
 
-// The reference stack at the pace the fault-tolerance specs use (see the reference profile).
-const FAST_WORKER = ['--speedup', '40', '--heartbeat-ms', '100'];
 const TORCH_VERSION = '2.9.0+stand-in';
 
 // The reference stack's request-lifecycle lines (stack/worker/engine/engine.ts, stack/frontend/generation/).
@@ -156,14 +155,7 @@ function vllmServe(argv: string[]): void {
 
 /** Answers the capability probe: the impersonated contract's sample version, or the import error. */
 function importProbe(code: string): void {
-  const module = /import_module\("([^"]+)"\)/.exec(code)?.[1];
-  const contract = module === undefined ? undefined : impersonated(module);
-  const version = module === 'torch' ? TORCH_VERSION : contract?.sampleVersion;
-  if (version === undefined) {
-    process.stderr.write(`ModuleNotFoundError: No module named '${module ?? code}'\n`);
-    process.exit(1);
-  }
-  process.stdout.write(`${version}\n`);
+  answerImportProbe(code, (module) => (module === 'torch' ? TORCH_VERSION : impersonated(module)?.sampleVersion));
 }
 
 async function python3(argv: string[]): Promise<void> {
