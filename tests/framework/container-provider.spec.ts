@@ -3,10 +3,11 @@ import { connect } from 'nats';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { expect, PortAllocator, test } from '../../fixtures/index.ts';
 import { removeAbandonedContainers } from '../../fixtures/services/container-cleanup.ts';
-import { LABEL_OWNER, LABEL_RUN_ID } from '../../fixtures/services/container-labels.ts';
-import { bindPublishedPortsToLoopback } from '../../fixtures/services/container-loopback.ts';
+import { LABEL_OWNER, LABEL_RUN_ID, ownContainerLabels } from '../../fixtures/services/container-labels.ts';
+import { bindPublishedPortsToLoopback, LoopbackContainer } from '../../fixtures/services/container-loopback.ts';
+import { ContainerService } from '../../fixtures/services/container-service.ts';
 import { withoutCredentials } from '../../fixtures/services/container-nats.ts';
-import { containerProvider } from '../../fixtures/services/container-provider.ts';
+import { containerImages, containerProvider, serviceHealth } from '../../fixtures/services/container-provider.ts';
 import { containerRuntimeClient, probeContainerRuntime } from '../../fixtures/services/container-runtime.ts';
 import type { RunningServices } from '../../fixtures/services/provider.ts';
 import { envWithout, tsxChild } from './helpers/tsx-child.ts';
@@ -125,5 +126,30 @@ test.describe('container provider against a container runtime', { tag }, () => {
       await live?.dispose();
       await ports.releaseAll();
     }
+  });
+});
+
+test.describe('a service container that exits while starting', { tag }, () => {
+  test('fails its start at once with its last lines, instead of polling its health URL until the startup timeout', async () => {
+    const runtime = await probeContainerRuntime();
+    test.skip(!runtime.reachable, `needs a container runtime (npm run test:containers starts one): ${runtime.reachable ? '' : runtime.reason}`);
+    // Well under ContainerService's 120 s startup timeout: a start that polls until then fails here.
+    test.setTimeout(60_000);
+    const client = await containerRuntimeClient();
+    const ports = new PortAllocator();
+    const logPath = test.info().outputPath('etcd.log');
+    try {
+      const start = ContainerService.start(client, {
+        name: 'etcd',
+        container: new LoopbackContainer(containerImages().etcd).withCommand(['/usr/local/bin/etcd', '--no-such-flag']).withLabels(ownContainerLabels()),
+        ready: serviceHealth('/health', 2379),
+        ports: { 2379: await ports.allocate() },
+        logPath,
+      });
+      await expect(start).rejects.toThrow(/etcd container did not become healthy: Container exited during HTTP healthCheck[^]*no-such-flag/);
+    } finally {
+      await ports.releaseAll();
+    }
+    expect(await containersOwnedBy(client, process.pid)).toEqual([]);
   });
 });
