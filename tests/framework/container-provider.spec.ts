@@ -73,6 +73,8 @@ test.describe('container provider against a container runtime', { tag }, () => {
   test('services run unauthenticated on loopback-only ports, labelled with the run and owner', async () => {
     const client = await containerRuntimeClient();
     const ports = new PortAllocator();
+    // This worker's own services (SERVICES=container) may be up from an earlier test: they are not this test's.
+    const before = await containersOwnedBy(client, process.pid);
     let running: RunningServices | undefined;
     try {
       running = await containerProvider.start({ logDir: test.info().outputPath('services'), ports });
@@ -82,7 +84,7 @@ test.describe('container provider against a container runtime', { tag }, () => {
       const health = await fetch(`${running.etcd.endpoints[0]}/health`);
       expect(await health.text()).toContain('"health":"true"');
 
-      const ids = await containersOwnedBy(client, process.pid);
+      const ids = (await containersOwnedBy(client, process.pid)).filter((id) => !before.includes(id));
       expect(ids).toHaveLength(2);
       for (const id of ids) {
         const info = await client.container.dockerode.getContainer(id).inspect();
@@ -94,12 +96,13 @@ test.describe('container provider against a container runtime', { tag }, () => {
       await running?.dispose();
       await ports.releaseAll();
     }
-    expect(await containersOwnedBy(client, process.pid)).toEqual([]);
+    expect(await containersOwnedBy(client, process.pid)).toEqual(before);
   });
 
   test('containers of a killed run are removed at the next start; a live run keeps its own', async () => {
     const client = await containerRuntimeClient();
     const ports = new PortAllocator();
+    const before = await containersOwnedBy(client, process.pid);
     let live: RunningServices | undefined;
     const killedRun = tsxChild(KILLED_RUN, { ...process.env, SW_LOG_DIR: test.info().outputPath('killed-run') });
     try {
@@ -120,7 +123,7 @@ test.describe('container provider against a container runtime', { tag }, () => {
 
       // A concurrent run's global setup may remove some first, with this same cleanup; what counts is that none is left.
       expect(await containersOwnedBy(client, childPid)).toEqual([]);
-      expect(await containersOwnedBy(client, process.pid)).toHaveLength(2);
+      expect(await containersOwnedBy(client, process.pid)).toHaveLength(before.length + 2);
     } finally {
       killedRun.kill('SIGKILL');
       await live?.dispose();
@@ -137,6 +140,7 @@ test.describe('a service container that exits while starting', { tag }, () => {
     test.setTimeout(60_000);
     const client = await containerRuntimeClient();
     const ports = new PortAllocator();
+    const before = await containersOwnedBy(client, process.pid);
     const logPath = test.info().outputPath('etcd.log');
     try {
       const start = ContainerService.start(client, {
@@ -150,6 +154,6 @@ test.describe('a service container that exits while starting', { tag }, () => {
     } finally {
       await ports.releaseAll();
     }
-    expect(await containersOwnedBy(client, process.pid)).toEqual([]);
+    expect(await containersOwnedBy(client, process.pid)).toEqual(before);
   });
 });
