@@ -26,6 +26,8 @@ export const sglangProfile = defineProfile({
       disaggregation: 'this example launches single servers; SGLang\'s prefill/decode disaggregation (--disaggregation-mode behind the router) is not modelled',
       engineMetrics: true,
       cancellationMetric: true,
+      workerCancellationMetric: 'one sglang.launch_server is server and engine at once: its abort counter is checked as the server\'s (cancellationMetric)',
+      decodeFallback: 'this example launches single servers: no prefill workers to fall back from',
     },
     semantics: { limitZeroCountsMigration: false, prefillCancel: 'aborts' },
     frontend: undefined,

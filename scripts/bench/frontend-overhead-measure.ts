@@ -34,6 +34,8 @@ export interface OverheadOptions {
   frontendArgs: string[];
   /** Sent with every request on both paths, e.g. an X-Workload-Context. */
   requestHeaders: Record<string, string>;
+  /** Where the frontend writes a V8 CPU profile (node --cpu-prof) when it exits; none when unset. */
+  cpuProfDir?: string;
 }
 
 /** Enough connections that an open loop never waits for one; pipelining would hide queueing. */
@@ -150,9 +152,9 @@ export async function measureFrontendOverhead(o: OverheadOptions): Promise<Overh
   const started: ManagedProcess[] = [];
   // The bundles, as the stack fixture runs them: no transpiler on the measured path.
   await buildStack();
-  const launch = async (name: string, args: string[]): Promise<string> => {
+  const launch = async (name: string, args: string[], nodeArgs: string[] = []): Promise<string> => {
     const proc = await ManagedProcess.start(
-      { name, command: process.execPath, args: [join(BUILD_DIR, `${name}.mjs`), ...args], ready: { log: /listening on http/, timeoutMs: 60_000 } },
+      { name, command: process.execPath, args: [...nodeArgs, join(BUILD_DIR, `${name}.mjs`), ...args], ready: { log: /listening on http/, timeoutMs: 60_000 } },
       logDir,
     );
     started.push(proc);
@@ -160,7 +162,8 @@ export async function measureFrontendOverhead(o: OverheadOptions): Promise<Overh
   };
   try {
     const workerUrl = await launch('worker', ['--speedup', '0', '--max-num-seqs', '1024', '--max-waiting', '4096', ...cluster]);
-    const frontendUrl = await launch('frontend', ['--max-queue', '100000', ...o.frontendArgs, ...cluster]);
+    const profile = o.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir];
+    const frontendUrl = await launch('frontend', ['--max-queue', '100000', ...o.frontendArgs, ...cluster], profile);
     for (;;) {
       const models = (await (await fetch(`${frontendUrl}/v1/models`)).json()) as { data: unknown[] };
       if (models.data.length > 0) break;

@@ -2,8 +2,12 @@
 // frontend-overhead-measure.ts, shared with the @slow budget spec). Prints the table and
 // one JSON line.
 //
-//   npx tsx scripts/bench/frontend-overhead.ts [--rate 1000] [--duration-s 5] [--max-tokens 4] [--repeat 1] [--scheduler fcfs]
+//   npx tsx scripts/bench/frontend-overhead.ts [--rate 1000] [--duration-s 5] [--max-tokens 4] [--repeat 1] [--scheduler fcfs] [--cpu-prof DIR]
+//
+// --cpu-prof DIR: the frontend writes a V8 CPU profile there when the bench stops it;
+// `npx tsx scripts/bench/cpu-profile-summary.ts DIR/*.cpuprofile` says where its time went.
 
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatOverhead, measureFrontendOverhead } from './frontend-overhead-measure.ts';
 
@@ -15,6 +19,7 @@ const { values } = parseArgs({
     'max-tokens': { type: 'string', default: '4' },
     repeat: { type: 'string', default: '1' },
     scheduler: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const rate = Number(values.rate);
@@ -35,6 +40,7 @@ const result = await measureFrontendOverhead({
   repeat,
   frontendArgs: values.scheduler === undefined ? [] : ['--scheduler', values.scheduler],
   requestHeaders: {},
+  ...(values['cpu-prof'] === undefined ? {} : { cpuProfDir: resolve(values['cpu-prof']) }),
 });
 console.log(formatOverhead(result));
 const { options, loadBefore, direct, frontend, addedP50Ms, addedP99Ms } = result;

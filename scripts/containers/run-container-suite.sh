@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `npm run test:containers`: runs the framework service specs under SERVICES=container, the
-# fault-tolerance folder with every stack unit in a container (STACK_UNITS=container), and the
-# external backend against a deployment of containers the specs bring up and describe by file,
-# against a private dockerd it starts and stops itself (start-dockerd.sh), with NATS/etcd/node
-# images built offline (build-local-images.sh, build-stack-image.sh). Extra arguments go to playwright.
+# fault-tolerance folder and the Genie suite with every stack unit and Genie server in a
+# container (STACK_UNITS=container), and the external backend against a deployment of
+# containers the specs bring up and describe by file, against a private dockerd it starts and
+# stops itself (start-dockerd.sh), with NATS/etcd/node/torch images built offline
+# (build-local-images.sh, build-stack-image.sh, build-torch-image.sh). Extra arguments go to playwright.
 # With --skip-if-unavailable (used by .ci/run), a machine where dockerd cannot run prints
 # "container suite: SKIPPED: <reason>" and exits 0 instead of failing.
 set -euo pipefail
@@ -37,6 +38,7 @@ trap 'exit 130' INT TERM
 source "$dir/env"
 "$here/build-local-images.sh"
 "$here/build-stack-image.sh"
+"$here/build-torch-image.sh"
 echo "container suite: dockerd and images ready in $((SECONDS - began)) s ($DOCKER_HOST)"
 
 export SERVICES=container
@@ -48,4 +50,4 @@ export EXTERNAL_DEPLOYMENT_UNITS=container
 cd "$root"
 # The default project only: the dynamo-stand-in project's engines are host scripts.
 npx playwright test --project=default tests/framework/services tests/framework/container- tests/framework/units-container \
-  tests/fault-tolerance tests/external "$@"
+  tests/fault-tolerance tests/genie tests/external "$@"

@@ -40,7 +40,7 @@ export async function startFrontend(config: FrontendConfig, log: Log): Promise<R
     log(
       `dispatch request_id=${req.queued.requestId} worker_id=${workerId} phase=${placement.phase} router=${router.mode} decision=${placement.decision} reason="${placement.reason}" queue_ms=${placement.queueMs}`,
     );
-  });
+  }, config.enforceDisagg);
 
   const kvCodec = JSONCodec<KvEvent>();
   const kvSub = nc.subscribe(kvEventsSubject(config.namespace), {

@@ -14,6 +14,7 @@
 import { test, lacks } from '../../fixtures/index.ts';
 import { survivesWorkerDeath, failsWithoutMigration } from '../../scenarios/migration.ts';
 import { cancelDuringDecode, cancelDuringPrefill, cancelInSequence } from '../../scenarios/cancellation.ts';
+import { fallsBackToDecodeOnly } from '../../scenarios/decode-fallback.ts';
 
 const LONG_TOKENS = Number(process.env.SERVEWRIGHT_LONG_TOKENS ?? 2_000);
 const TIMEOUT_MS = 240_000;
@@ -78,5 +79,20 @@ test.describe('real engines: cancellation, disaggregated', { tag: ['@gpu_1', '@s
   test('cancel during prefill: the prefill worker aborts it or, on newer Dynamo, runs it to its end', async ({ launchStack }) => {
     const stack = await launchStack({ frontend: { requestPlane: REQUEST_PLANE }, workers, ...READY });
     await cancelDuringPrefill(stack, stack.worker('prefill-0'), stack.worker('decode-0'), { maxTokens: 16, timeoutMs: TIMEOUT_MS, prompt: LONG_PREFILL_PROMPT });
+  });
+});
+
+// Upstream's decode_fallback suite: one decode and one prefill worker on one GPU, streaming
+// chat (tests/fault_tolerance/decode_fallback/test_vllm.py@29e9497).
+test.describe('real engines: decode-only fallback', { tag: ['@gpu_1', '@slow', '@fault-tolerance'] }, () => {
+  test.beforeEach(({ profile }) => test.skip(lacks(profile, 'decodeFallback') !== undefined, lacks(profile, 'decodeFallback')));
+
+  test('after SIGKILL of the prefill worker a streaming chat is served decode-only and counted once', async ({ launchStack }) => {
+    const stack = await launchStack({
+      frontend: { routerMode: 'round-robin', migrationLimit: 3, requestPlane: REQUEST_PLANE },
+      workers: [{ id: 'decode-0', role: 'decode' }, { id: 'prefill-0', role: 'prefill' }],
+      ...READY,
+    });
+    await fallsBackToDecodeOnly(stack, stack.client(), stack.worker('prefill-0'), stack.worker('decode-0'), { api: 'chat', streaming: true, maxTokens: 32, timeoutMs: TIMEOUT_MS });
   });
 });

@@ -1,15 +1,14 @@
 // The HTTP face of a stand-in Dynamo frontend: the reference frontend runs behind it, and
 // what a client sees is the impersonated contract's: /health bodies (health.*), /metrics
-// restricted to the corpus's series and label sets (metrics.frontend), SSE error frames
+// restricted to the corpus's series (metrics.frontend; the reference frontend runs with
+// Dynamo's names and label sets underneath), SSE error frames
 // (sse.errorFrame), and no servewright worker attribution (Dynamo adds nvext.worker_id only
 // when a request asks for it).
 
 import type { ServerResponse } from 'node:http';
 import type { EngineContract } from '../../../contracts/loader.ts';
-import { parsePrometheus, type Sample } from '../../../protocol/prometheus-parse.ts';
+import { parsePrometheus } from '../../../protocol/prometheus-parse.ts';
 import { render, send, serveForwarding } from './http-forward.ts';
-
-const CANCELLATIONS = 'dynamo_frontend_model_cancellation_total';
 
 async function getJson(url: string): Promise<Record<string, unknown>> {
   return (await (await fetch(url)).json()) as Record<string, unknown>;
@@ -18,7 +17,6 @@ async function getJson(url: string): Promise<Record<string, unknown>> {
 export function serveFrontendProxy(contract: EngineContract, port: number, upstream: string): void {
   const corpusMetrics = parsePrometheus(contract.metrics.frontend?.exposition ?? '');
   const corpusNames = new Set(corpusMetrics.map((s) => s.name));
-  const cancellations = new Map<string, Sample>();
 
   async function health(res: ServerResponse): Promise<void> {
     const reference = await getJson(`${upstream}/health`);
@@ -37,19 +35,9 @@ export function serveFrontendProxy(contract: EngineContract, port: number, upstr
 
   async function metrics(res: ServerResponse): Promise<void> {
     const reference = parsePrometheus(await (await fetch(`${upstream}/metrics`)).text());
-    const kept = reference.filter((s) => corpusNames.has(s.name) && s.name !== CANCELLATIONS);
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    res.end(render([...kept, ...cancellations.values()]));
+    res.end(render(reference.filter((s) => corpusNames.has(s.name))));
   }
 
-  /** Counts a client that left before its response ended, with the labels the corpus shows. */
-  function countCancellation(path: string, body: Record<string, unknown>): void {
-    if (!corpusNames.has(CANCELLATIONS)) return;
-    const labels = { endpoint: path.endsWith('/chat/completions') ? 'chat_completions' : 'completions', model: String(body.model), request_type: body.stream === true ? 'stream' : 'unary' };
-    const key = JSON.stringify(labels);
-    const sample = cancellations.get(key) ?? { name: CANCELLATIONS, labels, value: 0 };
-    cancellations.set(key, { ...sample, value: sample.value + 1 });
-  }
-
-  serveForwarding(port, upstream, { '/health': health, '/metrics': metrics }, { errorFrame: contract.sse.errorFrame, onClientGone: countCancellation });
+  serveForwarding(port, upstream, { '/health': health, '/metrics': metrics }, { errorFrame: contract.sse.errorFrame });
 }
