@@ -7,7 +7,7 @@
 
 import type { ServerResponse } from 'node:http';
 import type { EngineContract } from '../../../contracts/loader.ts';
-import { parsePrometheus } from '../../../protocol/prometheus-parse.ts';
+import { parsePrometheus, type Sample } from '../../../protocol/prometheus-parse.ts';
 import { render, send, serveForwarding } from './http-forward.ts';
 
 async function getJson(url: string): Promise<Record<string, unknown>> {
@@ -39,5 +39,6 @@ export function serveFrontendProxy(contract: EngineContract, port: number, upstr
     res.end(render(reference.filter((s) => corpusNames.has(s.name))));
   }
 
+  // The frontend's cancellation counter is the reference frontend's, passed through /metrics.
   serveForwarding(port, upstream, { '/health': health, '/metrics': metrics }, { errorFrame: contract.sse.errorFrame });
 }
