@@ -146,6 +146,6 @@ test.describe('servewright as a package', { tag: ['@slow', '@framework'] }, () =
     ]);
     // The run's state lives in the project, not inside the installed package.
     expect(existsSync(join(dir, '.servewright', 'pids'))).toBe(true);
-    expect(existsSync(join(dir, 'node_modules', 'servewright', '.servewright'))).toBe(false);
+    for (const inPackage of ['node_modules/servewright/.servewright', 'node_modules/servewright/dist/.servewright']) expect(existsSync(join(dir, inPackage)), inPackage).toBe(false);
   });
 });
