@@ -4,11 +4,8 @@
 // SGLang (README.md).
 
 import { spawnSync } from 'node:child_process';
-import { test, expect, lacks, loggedSince, type StackProfile } from '../../fixtures/index.ts';
-import { survivesWorkerDeath, failsWithoutMigration } from '../../scenarios/migration.ts';
-import { cancelInSequence, cancelOnClientTimeout } from '../../scenarios/cancellation.ts';
-import { SKIPPED_CHECK } from '../../scenarios/skip-check.ts';
-import { parsePrometheus } from '../../protocol/prometheus-parse.ts';
+import { test, expect, lacks, loggedSince, parsePrometheus, type StackProfile } from '../../fixtures/index.ts';
+import { survivesWorkerDeath, failsWithoutMigration, cancelInSequence, cancelOnClientTimeout, SKIPPED_CHECK } from '../../scenarios/index.ts';
 import { SGLANG_CONTRACT as CONTRACT } from './contract.ts';
 import { sglangProfile } from './profile.ts';
 import { sglangStandInEnv } from './stand-in/env.ts';

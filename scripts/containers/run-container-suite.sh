@@ -28,11 +28,12 @@ unavailable() {
 
 began=$SECONDS
 errors=$(mktemp)
-trap 'rm -f "$errors"' EXIT
+output=$(mktemp)
+trap 'rm -f "$errors" "$output"' EXIT
 "$here/install-docker.sh" 2>"$errors" || unavailable "docker.io not installable: $(tr '\n' ' ' < "$errors")"
 dir=$("$here/start-dockerd.sh" 2>"$errors") || unavailable "$(tr '\n' ' ' < "$errors")"
 cat "$errors" >&2
-trap 'rm -f "$errors"; "$here/stop-dockerd.sh" "$dir"' EXIT
+trap 'rm -f "$errors" "$output"; "$here/stop-dockerd.sh" "$dir"' EXIT
 trap 'exit 130' INT TERM
 # shellcheck disable=SC1091
 source "$dir/env"
@@ -49,5 +50,21 @@ export STACK_UNITS=container
 export EXTERNAL_DEPLOYMENT_UNITS=container
 cd "$root"
 # The default project only: the dynamo-stand-in project's engines are host scripts.
+status=0
 npx playwright test --project=default tests/framework/services tests/framework/container- tests/framework/units-container \
-  tests/fault-tolerance tests/genie tests/external "$@"
+  tests/fault-tolerance tests/genie tests/external "$@" 2>&1 | tee "$output" || status=$?
+
+# Nothing of ours may be left on the engine, and global teardown must not have had to remove a
+# leak (it removes what a test left and says so: the run is clean, but a fixture leaked).
+left=$(docker ps -a --filter label=servewright.owner --format '{{.ID}} {{.Image}} {{.Status}} {{.Label "servewright.unit"}}')
+if [[ -n "$left" ]]; then
+  echo "container suite: containers of ours left after the run:"
+  echo "$left"
+  status=1
+fi
+if grep -q 'left by this run' "$output"; then
+  echo "container suite: global teardown removed containers a test leaked (see 'left by this run' above)"
+  status=1
+fi
+echo "container suite: done in $((SECONDS - began)) s"
+exit "$status"

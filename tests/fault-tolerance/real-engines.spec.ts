@@ -11,10 +11,11 @@
 // Timeouts come from upstream's measured times (~20 s per worker start, ~40 s for a
 // 2000-token request on an 8B model) with headroom.
 
-import { test, lacks } from '../../fixtures/index.ts';
+import { test, lacks, startEtcdCluster } from '../../fixtures/index.ts';
 import { survivesWorkerDeath, failsWithoutMigration } from '../../scenarios/migration.ts';
 import { cancelDuringDecode, cancelDuringPrefill, cancelInSequence } from '../../scenarios/cancellation.ts';
 import { fallsBackToDecodeOnly } from '../../scenarios/decode-fallback.ts';
+import { servesThroughEtcdFailover } from '../../scenarios/service-restart.ts';
 
 const LONG_TOKENS = Number(process.env.SERVEWRIGHT_LONG_TOKENS ?? 2_000);
 const TIMEOUT_MS = 240_000;
@@ -94,5 +95,21 @@ test.describe('real engines: decode-only fallback', { tag: ['@gpu_1', '@slow', '
       ...READY,
     });
     await fallsBackToDecodeOnly(stack, stack.client(), stack.worker('prefill-0'), stack.worker('decode-0'), { api: 'chat', streaming: true, maxTokens: 32, timeoutMs: TIMEOUT_MS });
+  });
+});
+
+// Upstream's etcd_ha failover (tests/fault_tolerance/etcd_ha/test_vllm.py@b7f730f): a 3-member
+// etcd cluster, one aggregated worker; each member in turn goes away and comes back.
+test.describe('real engines: etcd failover', { tag: ['@gpu_1', '@slow', '@fault-tolerance'] }, () => {
+  test.beforeEach(({ profile }) => test.skip(lacks(profile, 'etcdFailover') !== undefined, lacks(profile, 'etcdFailover')));
+
+  test('a 3-member etcd cluster loses one member at a time: requests are served and a worker started meanwhile is discovered', async ({ launchStack, ports }, testInfo) => {
+    const cluster = await startEtcdCluster(3, () => ports.allocate(), testInfo.outputDir);
+    try {
+      const stack = await launchStack({ frontend: { routerMode: 'round-robin', requestPlane: REQUEST_PLANE }, workers: 1, etcdEndpoints: cluster.endpoints, ...READY });
+      await servesThroughEtcdFailover(stack, stack.client(), cluster, { timeoutMs: TIMEOUT_MS });
+    } finally {
+      await cluster.stop();
+    }
   });
 });

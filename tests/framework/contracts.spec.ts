@@ -204,6 +204,24 @@ test.describe('contract corpus', { tag }, () => {
     expect([oldProfile.semantics.prefillCancel, newProfile.semantics.prefillCancel]).toEqual(['aborts', 'completes']);
     expect(oldProfile.capabilities.cancellationMetric).toBe('the frontend exposes no dynamo_frontend_model_cancellation_total (dynamo/0.8/contract.json, metrics.frontend)');
     expect(newProfile.capabilities.cancellationMetric).toBe(true);
+    expect([oldProfile.capabilities.workerCancellationMetric, newProfile.capabilities.workerCancellationMetric]).toEqual([
+      'dynamo.vllm exposes no dynamo_component_cancellation_total (dynamo/0.8/contract.json, metrics.vllm-worker)',
+      true,
+    ]);
+    expect([oldProfile.capabilities.decodeFallback, newProfile.capabilities.decodeFallback]).toEqual([
+      'no decode-only fallback line and dynamo_frontend_model_decode_only_fallback_total in dynamo/0.8/contract.json (logs.decodeOnlyFallback, metrics.frontend)',
+      true,
+    ]);
+    expect(newProfile.frontend!(context(1), { enforceDisagg: true }).args).toContain('--enforce-disagg');
+    // Upstream's single-etcd behaviour decides the etcd-restart scenario: it exits, so the scenario skips with the source.
+    expect(newProfile.capabilities.etcdRestart).toBe(
+      'frontend and workers exit when their only etcd member goes away (tests/fault_tolerance/etcd_ha/test_vllm.py@b7f730f, tests/fault_tolerance/etcd_ha/utils.py@231c36c); serving through an etcd outage needs a 3-node etcd cluster',
+    );
+    expect([oldProfile.capabilities.etcdFailover, newProfile.capabilities.etcdFailover]).toEqual([
+      'dynamo/0.8/contract.json has no evidence that Dynamo serves through the loss of one etcd member (semantics.etcdFailover)',
+      true,
+    ]);
+    expect(oldProfile.capabilities.etcdRestart).toBe('dynamo/0.8/contract.json has no evidence of what Dynamo does when etcd goes away (semantics.singleEtcdLoss)');
     expect(profileDefinition('dynamo').engine).toEqual({ contracts: 'dynamo', module: 'dynamo' });
   });
 

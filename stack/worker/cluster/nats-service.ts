@@ -15,6 +15,8 @@ import type { Logger } from '../log.ts';
 import { GenerateRequestSchema } from './generate-request.ts';
 
 const encoder = new TextEncoder();
+/** Between reconnect attempts after NATS went away (nats.js waits 2 s by default). */
+const RECONNECT_WAIT_MS = 250;
 const decoder = new TextDecoder();
 
 export interface NatsServiceOptions {
@@ -100,7 +102,8 @@ export class NatsWorkerService {
   }
 
   static async start(o: NatsServiceOptions): Promise<NatsWorkerService> {
-    const nc = await connect({ servers: o.url.split(','), name: o.workerId });
+    // A worker outlives a NATS restart: it reconnects (and resubscribes) for as long as it runs.
+    const nc = await connect({ servers: o.url.split(','), name: o.workerId, maxReconnectAttempts: -1, reconnectTimeWait: RECONNECT_WAIT_MS });
     const service = new NatsWorkerService(nc, o);
     await nc.flush();
     return service;
