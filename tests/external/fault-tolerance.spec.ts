@@ -5,10 +5,6 @@
 import { test as base } from '../../fixtures/index.ts';
 import { failsWhenEveryWorkerDies, failsWithoutMigration, survivesWorkerDeath } from '../../scenarios/migration.ts';
 import { cancelInSequence, cancelOnClientTimeout } from '../../scenarios/cancellation.ts';
-import { containerUnits } from '../../fixtures/stack/units/container-units.ts';
-import { unitImage } from '../../fixtures/stack/units/unit-image.ts';
-import { referenceProfile } from '../../fixtures/stack/profiles/reference.ts';
-import { newestProfile } from '../../fixtures/stack/profiles/index.ts';
 import { startReferenceDeployment } from './support/reference-deployment.ts';
 
 const LONG = { longTokens: 2_000, timeoutMs: 30_000 };
@@ -18,14 +14,9 @@ const CANCEL = { maxTokens: 8_000, timeoutMs: 10_000 };
 // fixture attaches to it: a test that kills a worker leaves nothing for the next one.
 // EXTERNAL_DEPLOYMENT_UNITS=container (the container suite) deploys it as containers.
 const test = base.extend({
-  stackDeployment: async ({ stackOptions, procs, ports, services, namespace }, use, testInfo) => {
-    const containers = process.env.EXTERNAL_DEPLOYMENT_UNITS === 'container' ? await containerUnits(testInfo.outputDir, unitImage(newestProfile(referenceProfile), undefined)) : undefined;
-    try {
-      await use(await startReferenceDeployment({ procs, containers, ports, services, namespace, dir: testInfo.outputDir }, stackOptions));
-    } finally {
-      const errors = (await containers?.stopAll()) ?? [];
-      if (errors.length > 0) throw new AggregateError(errors, 'deployment containers teardown');
-    }
+  stackDeployment: async ({ stackOptions, procs, unitContainers, ports, services, namespace }, use, testInfo) => {
+    const containers = process.env.EXTERNAL_DEPLOYMENT_UNITS === 'container' ? unitContainers : undefined;
+    await use(await startReferenceDeployment({ procs, containers, ports, services, namespace, dir: testInfo.outputDir }, stackOptions));
   },
 });
 test.use({ stackUnits: 'external' });

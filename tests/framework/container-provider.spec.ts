@@ -3,10 +3,11 @@ import { connect } from 'nats';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { expect, PortAllocator, test } from '../../fixtures/index.ts';
 import { removeAbandonedContainers } from '../../fixtures/services/container-cleanup.ts';
-import { LABEL_OWNER, LABEL_RUN_ID } from '../../fixtures/services/container-labels.ts';
-import { bindPublishedPortsToLoopback } from '../../fixtures/services/container-loopback.ts';
+import { LABEL_OWNER, LABEL_RUN_ID, ownContainerLabels } from '../../fixtures/services/container-labels.ts';
+import { bindPublishedPortsToLoopback, LoopbackContainer } from '../../fixtures/services/container-loopback.ts';
+import { ContainerService } from '../../fixtures/services/container-service.ts';
 import { withoutCredentials } from '../../fixtures/services/container-nats.ts';
-import { containerProvider } from '../../fixtures/services/container-provider.ts';
+import { containerImages, containerProvider, serviceHealth } from '../../fixtures/services/container-provider.ts';
 import { containerRuntimeClient, probeContainerRuntime } from '../../fixtures/services/container-runtime.ts';
 import type { RunningServices } from '../../fixtures/services/provider.ts';
 import { envWithout, tsxChild } from './helpers/tsx-child.ts';
@@ -72,6 +73,8 @@ test.describe('container provider against a container runtime', { tag }, () => {
   test('services run unauthenticated on loopback-only ports, labelled with the run and owner', async () => {
     const client = await containerRuntimeClient();
     const ports = new PortAllocator();
+    // This worker's own services (SERVICES=container) may be up from an earlier test: they are not this test's.
+    const before = await containersOwnedBy(client, process.pid);
     let running: RunningServices | undefined;
     try {
       running = await containerProvider.start({ logDir: test.info().outputPath('services'), ports });
@@ -81,7 +84,7 @@ test.describe('container provider against a container runtime', { tag }, () => {
       const health = await fetch(`${running.etcd.endpoints[0]}/health`);
       expect(await health.text()).toContain('"health":"true"');
 
-      const ids = await containersOwnedBy(client, process.pid);
+      const ids = (await containersOwnedBy(client, process.pid)).filter((id) => !before.includes(id));
       expect(ids).toHaveLength(2);
       for (const id of ids) {
         const info = await client.container.dockerode.getContainer(id).inspect();
@@ -93,12 +96,13 @@ test.describe('container provider against a container runtime', { tag }, () => {
       await running?.dispose();
       await ports.releaseAll();
     }
-    expect(await containersOwnedBy(client, process.pid)).toEqual([]);
+    expect(await containersOwnedBy(client, process.pid)).toEqual(before);
   });
 
   test('containers of a killed run are removed at the next start; a live run keeps its own', async () => {
     const client = await containerRuntimeClient();
     const ports = new PortAllocator();
+    const before = await containersOwnedBy(client, process.pid);
     let live: RunningServices | undefined;
     const killedRun = tsxChild(KILLED_RUN, { ...process.env, SW_LOG_DIR: test.info().outputPath('killed-run') });
     try {
@@ -119,11 +123,37 @@ test.describe('container provider against a container runtime', { tag }, () => {
 
       // A concurrent run's global setup may remove some first, with this same cleanup; what counts is that none is left.
       expect(await containersOwnedBy(client, childPid)).toEqual([]);
-      expect(await containersOwnedBy(client, process.pid)).toHaveLength(2);
+      expect(await containersOwnedBy(client, process.pid)).toHaveLength(before.length + 2);
     } finally {
       killedRun.kill('SIGKILL');
       await live?.dispose();
       await ports.releaseAll();
     }
+  });
+});
+
+test.describe('a service container that exits while starting', { tag }, () => {
+  test('fails its start at once with its last lines, instead of polling its health URL until the startup timeout', async () => {
+    const runtime = await probeContainerRuntime();
+    test.skip(!runtime.reachable, `needs a container runtime (npm run test:containers starts one): ${runtime.reachable ? '' : runtime.reason}`);
+    // Well under ContainerService's 120 s startup timeout: a start that polls until then fails here.
+    test.setTimeout(60_000);
+    const client = await containerRuntimeClient();
+    const ports = new PortAllocator();
+    const before = await containersOwnedBy(client, process.pid);
+    const logPath = test.info().outputPath('etcd.log');
+    try {
+      const start = ContainerService.start(client, {
+        name: 'etcd',
+        container: new LoopbackContainer(containerImages().etcd).withCommand(['/usr/local/bin/etcd', '--no-such-flag']).withLabels(ownContainerLabels()),
+        ready: serviceHealth('/health', 2379),
+        ports: { 2379: await ports.allocate() },
+        logPath,
+      });
+      await expect(start).rejects.toThrow(/etcd container did not become healthy: Container exited during HTTP healthCheck[^]*no-such-flag/);
+    } finally {
+      await ports.releaseAll();
+    }
+    expect(await containersOwnedBy(client, process.pid)).toEqual(before);
   });
 });

@@ -36,6 +36,29 @@ test('kill: SIGTERM is escalated to SIGKILL after the grace; the output is in th
   expect(left).toEqual([]);
 });
 
+test('a kill that races the container\'s own exit resolves with that exit instead of the engine\'s 409', tags, async ({}, testInfo) => {
+  const client = await containerRuntimeClient();
+  const script = "console.log('up'); process.on('SIGTERM', () => {}); setTimeout(() => { console.log('bye'); process.exit(3); }, 200)";
+  const unit = await ContainerUnit.start(client, { name: 'quitter', command: process.execPath, args: ['-e', script], ready: { log: /^\[quitter\] up$/ } }, testInfo.outputDir, unitImage(newestProfile(referenceProfile), undefined));
+  try {
+    await unit.log.waitFor(/bye/);
+    // Signals sent while the engine already has it stopped and before its wait() reports the exit.
+    while (unit.isAlive()) await unit.kill({ signal: 'SIGTERM', graceMs: 20 });
+    expect(() => unit.assertAlive()).toThrow(/quitter \(container\) is not running \(exit code 3\)/);
+  } finally {
+    await unit.stop();
+  }
+});
+
+test('a container the engine created but could not start is removed, not leaked', tags, async ({}, testInfo) => {
+  const client = await containerRuntimeClient();
+  const name = `unstartable-${testInfo.testId.slice(0, 8)}-${testInfo.retry}`;
+  const start = ContainerUnit.start(client, { name, command: '/no/such/binary', ready: { log: /never/ } }, testInfo.outputDir, unitImage(newestProfile(referenceProfile), undefined));
+  await expect(start).rejects.toThrow(/no such file or directory/);
+  const left = await client.container.dockerode.listContainers({ all: true, filters: { label: [`servewright.unit=${name}`] } });
+  expect(left.map((c) => `${c.Id.slice(0, 12)} ${c.State}`)).toEqual([]);
+});
+
 test('a runner killed with its unit containers up: the next run removes them by their owner label', tags, async ({}, testInfo) => {
   const child = tsxChild(
     `import { containerRuntimeClient } from './fixtures/services/container-runtime.ts';

@@ -13,6 +13,7 @@ import { requestedWorkers, type StackOptions } from '../../../fixtures/stack/sta
 import type { LaunchContext } from '../../../fixtures/stack/profile.ts';
 import type { ProcessSpec } from '../../../fixtures/process/managed-process.ts';
 import type { ContainerUnits } from '../../../fixtures/stack/units/container-units.ts';
+import { unitImage } from '../../../fixtures/stack/units/unit-image.ts';
 import { BUILD_DIR } from '../../../fixtures/state-dir.ts';
 
 export interface DeploymentDeps {
@@ -46,7 +47,7 @@ interface Deployed {
 
 async function deploy(deps: DeploymentDeps, spec: ProcessSpec): Promise<Deployed> {
   if (deps.containers) {
-    const unit = await deps.containers.start(spec);
+    const unit = await deps.containers.start(spec, unitImage(newestProfile(referenceProfile), undefined));
     return { logCommand: `docker logs -f ${unit.id}`, killCommand: `docker kill -s {signal} ${unit.id}`, logFile: undefined };
   }
   const proc = await deps.procs.start(spec);

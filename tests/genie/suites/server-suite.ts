@@ -1,7 +1,7 @@
 // Server side of the Genie seed against whichever server the spec file's genieConfig starts:
 // environment, server information, startup, health, GPU detection, ops, statistics.
 import {
-  checkEnvironment, compareTensors, expect, hostInfo, makeTensor, readCapabilities, runLocally, seededTensor, test,
+  checkEnvironment, compareTensors, expect, hostInfo, makeTensor, ManagedProcess, readCapabilities, runLocally, seededTensor, test,
   type FormFields, type RawReply, type Tensor,
 } from '../../../fixtures/index.ts';
 
@@ -44,7 +44,7 @@ export function serverSuite(tier: '@e2e' | '@slow'): void {
         expect(Object.keys(info.endpoints as object)).toEqual(expect.arrayContaining(['health', 'execute']));
         return info;
       },
-      () => ({ pid: server.proc?.pid ?? null, url: server.url, listening: server.bindHost ?? 'remote', startup_ms: server.startupMs === undefined ? null : Math.round(server.startupMs), profile: server.profile }),
+      () => ({ pid: server.proc instanceof ManagedProcess ? server.proc.pid : null, url: server.url, listening: server.bindHost ?? 'remote', startup_ms: server.startupMs === undefined ? null : Math.round(server.startupMs), profile: server.profile }),
     );
     expect(info.service).toContain('Genie');
   });
