@@ -45,5 +45,7 @@ export default defineConfig<StackTestFixtures, StackWorkerFixtures>({
       use: { stackProfile: 'dynamo', stackEnv: standInEnv(['dynamo/0.8', 'vllm/v1']) },
     },
     { name: 'vllm-stand-in', testDir: 'tests/fault-tolerance', use: { stackProfile: 'vllm', stackEnv: standInEnv(['vllm/v1']) } },
+    // Engines servewright does not ship, each a profile, a stand-in and its spec (examples/<engine>/).
+    { name: 'examples', testDir: 'examples' },
   ],
 });

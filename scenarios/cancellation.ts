@@ -16,6 +16,7 @@ import {
   type StackWorker,
   type LogMarks,
   type OpenAIClient,
+  type Metrics,
 } from '../fixtures/index.ts';
 import { LONG_PROMPT, open, requestBody, send, type Api } from './requests.ts';
 import { skipCheck } from './skip-check.ts';
@@ -31,8 +32,10 @@ interface Scenario {
   streaming: boolean;
 }
 
+const COMPLETION: Scenario = { name: 'completion API', api: 'completion', streaming: false };
+const COMPLETION_STREAM: Scenario = { name: 'completion API (streaming)', api: 'completion', streaming: true };
 const SCENARIOS: Scenario[] = [
-  { name: 'completion API', api: 'completion', streaming: false },
+  COMPLETION,
   { name: 'chat completion API (non-streaming)', api: 'chat', streaming: false },
   { name: 'chat completion API (streaming)', api: 'chat', streaming: true },
 ];
@@ -46,17 +49,58 @@ async function generatedTokens(stack: StartedStack, worker: StackWorker): Promis
 }
 
 /**
- * The frontend's cancellation counter for this request's labels (exact where the profile
- * knows them). Before the first cancellation a labeled counter may not exist yet
- * (Dynamo's counters appear at their first increment): that reads as 0 only for `before`.
+ * The one series of `name` whose label set is exactly `labels` (a series with more or other
+ * labels fails the check). A counter that appears at its first increment (Dynamo's frontend
+ * counters) may be absent before it: that reads as 0 only for `before`.
  */
+function exactSeries(metrics: Metrics, name: string, labels: Record<string, string>, phase: 'before' | 'after'): number {
+  if (phase === 'before' && !metrics.has(name, labels)) return 0;
+  metrics.sum(name); // throws, naming its neighbours, when the metric is not exposed at all
+  const series = metrics.select(name, labels);
+  expect(series.map((s) => s.labels), `${name}: one series labelled exactly ${JSON.stringify(labels)}`).toEqual([labels]);
+  return series[0]!.value;
+}
+
+/** The frontend's cancellation counter for one kind of request, under the exact labels upstream gives it. */
 async function cancellations(stack: StartedStack, scenario: Scenario, phase: 'before' | 'after'): Promise<number | undefined> {
   const { cancellationTotal, cancellationLabels } = stack.profile.metrics;
   const missing = lacks(stack.profile, 'cancellationMetric');
   if (cancellationTotal === undefined || missing !== undefined) return skipCheck(`cancellation counter check: ${missing}`);
   const labels = cancellationLabels?.({ model: stack.model, api: scenario.api, streaming: scenario.streaming }) ?? {};
-  const metrics = await stack.frontend.metrics();
-  return phase === 'before' && !metrics.has(cancellationTotal) ? 0 : metrics.sum(cancellationTotal, labels);
+  return exactSeries(await stack.frontend.metrics(), cancellationTotal, labels, phase);
+}
+
+/** The cancellation signals a worker's runtime counted (Dynamo's dynamo_component_cancellation_total). */
+async function workerCancellations(stack: StartedStack, worker: StackWorker): Promise<number | undefined> {
+  const { workerCancellationTotal, workerCancellationLabels } = stack.profile.metrics;
+  const missing = lacks(stack.profile, 'workerCancellationMetric');
+  if (workerCancellationTotal === undefined || workerCancellationLabels === undefined || missing !== undefined) return skipCheck(`worker cancellation counter check: ${missing}`);
+  return exactSeries(await worker.metrics(), workerCancellationTotal, workerCancellationLabels({ namespace: stack.namespace, role: worker.role }), 'after');
+}
+
+type Counts = { frontend: number | undefined; workers: Map<StackWorker, number | undefined> };
+
+async function countsNow(stack: StartedStack, scenario: Scenario, workers: readonly StackWorker[]): Promise<Counts> {
+  const counted = new Map<StackWorker, number | undefined>();
+  for (const w of workers) counted.set(w, await workerCancellations(stack, w));
+  return { frontend: await cancellations(stack, scenario, 'before'), workers: counted };
+}
+
+/**
+ * Exactly one more cancellation for this kind of request on the frontend, one more signal on
+ * the worker that got the Kill and none on the others, as upstream's cancellation tests
+ * count them (tests/fault_tolerance/cancellation/test_vllm.py@011e943).
+ */
+async function expectCounted(stack: StartedStack, scenario: Scenario, before: Counts, killed: StackWorker, timeoutMs: number): Promise<void> {
+  const { frontend } = before;
+  if (frontend !== undefined) await expect.poll(() => cancellations(stack, scenario, 'after'), { timeout: timeoutMs, message: 'frontend cancellation counter' }).toBe(frontend + 1);
+  // The worker that got the Kill first: once its count moved, the others have had their chance to.
+  for (const worker of [killed, ...[...before.workers.keys()].filter((w) => w !== killed)]) {
+    const count = before.workers.get(worker);
+    if (count === undefined) continue;
+    const expected = count + (worker === killed ? 1 : 0);
+    await expect.poll(() => workerCancellations(stack, worker), { timeout: timeoutMs, message: `cancellation signals counted by ${worker.id}` }).toBe(expected);
+  }
 }
 
 /**
@@ -91,7 +135,7 @@ export async function cancelInSequence(stack: StartedStack, client: OpenAIClient
     await test.step(scenario.name, async () => {
       const marks = stack.markLogs();
       const tokensBefore = await generatedTokens(stack, worker);
-      const cancelledBefore = await cancellations(stack, scenario, 'before');
+      const counted = await countsNow(stack, scenario, [worker]);
       const body = requestBody(scenario.api, LONG_PROMPT, c.maxTokens);
       const controller = new AbortController();
       let outcome: Promise<unknown>;
@@ -107,8 +151,7 @@ export async function cancelInSequence(stack: StartedStack, client: OpenAIClient
       await phase('fault', () => controller.abort());
       await expect(outcome).rejects.toBeInstanceOf(ClientAbortError);
       await expectCancelled(stack, worker, marks, requestId, tokensBefore, c);
-      // Exactly one cancellation for this endpoint and request type, as upstream checks it.
-      if (cancelledBefore !== undefined) await expect.poll(() => cancellations(stack, scenario, 'after'), { timeout: c.timeoutMs }).toBe(cancelledBefore + 1);
+      await expectCounted(stack, scenario, counted, worker, c.timeoutMs);
     });
   }
 }
@@ -118,10 +161,12 @@ export async function cancelOnClientTimeout(stack: StartedStack, client: OpenAIC
   const worker = stack.workers[0]!;
   const marks = stack.markLogs();
   const tokensBefore = await generatedTokens(stack, worker);
+  const counted = await countsNow(stack, COMPLETION, [worker]);
   const pending = send(client, 'completion', requestBody('completion', LONG_PROMPT, c.maxTokens), { timeoutMs: c.clientTimeoutMs });
   await expect(pending).rejects.toBeInstanceOf(ClientTimeoutError);
   const requestId = await lastRequestIdSince(worker.proc.log, marks.workers[worker.id]!, stack.profile.patterns.newRequest, c.timeoutMs);
   await expectCancelled(stack, worker, marks, requestId, tokensBefore, c);
+  await expectCounted(stack, COMPLETION, counted, worker, c.timeoutMs);
 }
 
 function prefillPattern(stack: StartedStack): RegExp {
@@ -134,6 +179,7 @@ function prefillPattern(stack: StartedStack): RegExp {
 export async function cancelDuringDecode(stack: StartedStack, client: OpenAIClient, prefill: StackWorker, decode: StackWorker, c: CancellationCase): Promise<void> {
   const marks = stack.markLogs();
   const tokensBefore = await generatedTokens(stack, decode);
+  const counted = await countsNow(stack, COMPLETION_STREAM, [prefill, decode]);
   const stream = await open(client, 'completion', requestBody('completion', LONG_PROMPT, c.maxTokens), { timeoutMs: c.timeoutMs });
   expect(await stream.take(5)).toHaveLength(5);
   const requestId = await lastRequestIdSince(decode.proc.log, marks.workers[decode.id]!, stack.profile.patterns.newRequest, c.timeoutMs);
@@ -141,6 +187,7 @@ export async function cancelDuringDecode(stack: StartedStack, client: OpenAIClie
   await expect(stream.collect()).rejects.toBeInstanceOf(ClientAbortError);
   await expectCancelled(stack, decode, marks, requestId, tokensBefore, c);
   expect(loggedSince(prefill.proc.log, marks.workers[prefill.id]!, prefillPattern(stack), requestId)).toBe(true);
+  await expectCounted(stack, COMPLETION_STREAM, counted, decode, c.timeoutMs);
 }
 
 /**
@@ -151,6 +198,7 @@ export async function cancelDuringDecode(stack: StartedStack, client: OpenAIClie
 export async function cancelDuringPrefill(stack: StartedStack, prefill: StackWorker, decode: StackWorker, c: CancellationCase & { prompt?: string }): Promise<void> {
   const { patterns, semantics } = stack.profile;
   const marks = stack.markLogs();
+  const counted = await countsNow(stack, COMPLETION, [prefill, decode]);
   const controller = new AbortController();
   const pending = send(stack.client(), 'completion', requestBody('completion', c.prompt ?? LONG_PROMPT, 16), { signal: controller.signal });
   pending.catch(() => undefined);
@@ -169,4 +217,6 @@ export async function cancelDuringPrefill(stack: StartedStack, prefill: StackWor
     // The frontend stopped the request before any decode: the decode worker never saw it.
     expect(loggedSince(decode.proc.log, marks.workers[decode.id]!, patterns.newRequest, requestId), `decode worker ${decode.id} never saw ${requestId}`).toBe(false);
   }
+  // Where the prefill runs to its end the decode worker is reached and killed there instead.
+  await expectCounted(stack, COMPLETION, counted, semantics.prefillCancel === 'aborts' ? prefill : decode, c.timeoutMs);
 }

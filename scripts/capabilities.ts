@@ -7,7 +7,7 @@ import { unmetRequirement } from '../fixtures/capabilities/requirements.ts';
 import { profileDefinition, profileNames, resolveProfile } from '../fixtures/stack/profiles/index.ts';
 import { type Capability } from '../fixtures/stack/profile.ts';
 
-const CAPABILITIES: Capability[] = ['migration', 'disaggregation', 'slowPrefill', 'engineMetrics', 'cancellationMetric'];
+const CAPABILITIES: Capability[] = ['migration', 'disaggregation', 'slowPrefill', 'engineMetrics', 'cancellationMetric', 'workerCancellationMetric', 'decodeFallback', 'etcdRestart', 'etcdFailover', 'natsRestart'];
 
 let machine = await detectCapabilities();
 for (const name of profileNames()) machine = await detectModules(profileDefinition(name).requires.python ?? [], process.env, machine);

@@ -61,6 +61,8 @@ export interface ReplayOutcome {
   summary: RunSummary;
   /** Epoch ms of offset 0; detailed output times are relative to it. */
   startMs: number;
+  /** CPU ms this process (every sender thread) used from the start of sending to the last result. */
+  senderCpuMs: number;
 }
 
 const DEFAULTS = { maxDurationMs: 10 * 60_000, requestTimeoutMs: 5 * 60_000, connections: 16_384, threads: 1, progressIntervalMs: 1000 };
@@ -106,9 +108,14 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
   const poolOptions = { connections: o.connections, pipelining: 1, headersTimeout: o.requestTimeoutMs, bodyTimeout: o.requestTimeoutMs };
   const runOptions = { loop, wire, maxDurationMs: o.maxDurationMs };
   let results: RequestResult[];
+  // Sender threads load for a while before the clock starts; that is not sending.
+  let cpuAtStart = process.cpuUsage();
   try {
     if (o.threads > 1) {
-      const begin = (): number => (startMs = nowMs() + START_LEAD_MS);
+      const begin = (): number => {
+        cpuAtStart = process.cpuUsage();
+        return (startMs = nowMs() + START_LEAD_MS);
+      };
       results = await runInThreads(plan, apiBase.origin, poolOptions, runOptions, o.threads, counters, begin);
     } else {
       const pool = new Pool(apiBase.origin, poolOptions);
@@ -121,6 +128,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
   } finally {
     if (timer) clearInterval(timer);
   }
+  const cpu = process.cpuUsage(cpuAtStart);
   redact(results, o.apiKey);
   for (const r of results) r.provider = owners[servedModelOf(r)] ?? UNLISTED_PROVIDER;
   report();
@@ -132,7 +140,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     skippedRows: trace.skippedRows,
     startMs,
   });
-  return { trace, results, summary, startMs };
+  return { trace, results, summary, startMs, senderCpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 function snapshot(c: RunCounters, total: number, startMs: number, lastDueMs: number, loop: Loop): ProgressSnapshot {

@@ -4,8 +4,9 @@
 // bounded duration) sent once straight to a mock worker's OpenAI API and once through the
 // frontend, with the worker at --speedup 0 so the difference is routing, scheduling, NATS
 // and the extra HTTP hop. Latency is measured from each request's scheduled send time (no
-// coordinated omission). Each target keeps one connection pool through its warm-up and
-// measured run, so the measured run is not a storm of new TCP connections. Alongside
+// coordinated omission). Each target's load comes from a worker thread of its own
+// (open-loop-thread.ts), which keeps one connection pool through its warm-up and measured
+// run, so the measured run is not a storm of new TCP connections. Alongside
 // latency it reports CPU ms per request of every process on the path (a steadier figure
 // than latency on a shared machine), and with repeat N the median of N runs, with the load
 // average around them.
@@ -13,7 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'undici';
+import { Worker } from 'node:worker_threads';
 import { newNamespace } from '../../fixtures/services/namespace.ts';
 import { localProvider } from '../../fixtures/services/local-provider.ts';
 import { PortAllocator } from '../../fixtures/ports/port-allocator.ts';
@@ -21,6 +22,7 @@ import { ManagedProcess } from '../../fixtures/process/managed-process.ts';
 import { BUILD_DIR } from '../../fixtures/state-dir.ts';
 import { buildStack } from '../../fixtures/build-stack.ts';
 import { childPid, processCpuMs } from './process-cpu.ts';
+import type { LoopRequest, Phase } from './open-loop-thread.ts';
 
 export interface OverheadOptions {
   /** Requests per second of the open loop. */
@@ -34,48 +36,35 @@ export interface OverheadOptions {
   frontendArgs: string[];
   /** Sent with every request on both paths, e.g. an X-Workload-Context. */
   requestHeaders: Record<string, string>;
+  /** Where the frontend writes a V8 CPU profile (node --cpu-prof) when it exits; none when unset. */
+  cpuProfDir?: string;
 }
 
-/** Enough connections that an open loop never waits for one; pipelining would hide queueing. */
-const POOL_OPTIONS = { connections: 512, pipelining: 1 };
-/** A request still unanswered this long after the load ends counts as a failure. */
-const DRAIN_TIMEOUT_MS = 10_000;
+/** The load generator of one target, in its own worker thread (open-loop-thread.ts). */
+class LoadThread {
+  private readonly worker: Worker;
 
-interface Phase {
-  latenciesMs: number[];
-  errors: number;
-  achievedRate: number;
-}
-
-async function openLoop(pool: Pool, o: OverheadOptions, seconds: number): Promise<Phase> {
-  const body = JSON.stringify({ model: 'mock-model', prompt: 'measure the frontend overhead please', max_tokens: o.maxTokens, seed: 1 });
-  const total = Math.round(o.rate * seconds);
-  const latenciesMs: number[] = [];
-  let errors = 0;
-  const inflight: Promise<void>[] = [];
-  const start = performance.now();
-  let sent = 0;
-  while (sent < total) {
-    const now = performance.now();
-    while (sent < total && start + (sent * 1000) / o.rate <= now) {
-      const scheduled = start + (sent * 1000) / o.rate;
-      sent++;
-      inflight.push(
-        pool
-          .request({ path: '/v1/completions', method: 'POST', headers: { 'content-type': 'application/json', ...o.requestHeaders }, body })
-          .then(async (res) => {
-            await res.body.text();
-            if (res.statusCode === 200) latenciesMs.push(performance.now() - scheduled);
-            else errors++;
-          })
-          .catch(() => void errors++),
-      );
-    }
-    await new Promise((r) => setTimeout(r, 1));
+  constructor(origin: string) {
+    this.worker = new Worker(new URL('./open-loop-thread-entry.mjs', import.meta.url), { workerData: { origin } });
   }
-  const sendSeconds = (performance.now() - start) / 1000;
-  await Promise.race([Promise.all(inflight), new Promise((r) => setTimeout(r, DRAIN_TIMEOUT_MS))]);
-  return { latenciesMs, errors: errors + (total - latenciesMs.length - errors), achievedRate: total / sendSeconds };
+
+  run(o: OverheadOptions, seconds: number): Promise<Phase> {
+    const body = JSON.stringify({ model: 'mock-model', prompt: 'measure the frontend overhead please', max_tokens: o.maxTokens, seed: 1 });
+    const request: LoopRequest = { rate: o.rate, seconds, body, headers: o.requestHeaders };
+    return new Promise((resolve, reject) => {
+      const fail = (err: Error): void => reject(err);
+      this.worker.once('error', fail);
+      this.worker.once('message', (phase: Phase) => {
+        this.worker.off('error', fail);
+        resolve(phase);
+      });
+      this.worker.postMessage(request);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
 }
 
 const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
@@ -113,15 +102,15 @@ function medianSummary(runs: OverheadSummary[]): OverheadSummary {
   };
 }
 
-/** CPU ms so far of each process on the path; `loadgen` is this process. */
+/** CPU ms so far of each process on the path; `loadgen` is this process, its load threads included. */
 function cpuMs(pids: Record<string, number>): Record<string, number> {
   const self = process.cpuUsage();
   return { ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuMs(pid)])), loadgen: (self.user + self.system) / 1000 };
 }
 
-async function measureOnce(pool: Pool, pids: Record<string, number>, o: OverheadOptions): Promise<OverheadSummary> {
+async function measureOnce(load: LoadThread, pids: Record<string, number>, o: OverheadOptions): Promise<OverheadSummary> {
   const before = cpuMs(pids);
-  const phase = await openLoop(pool, o, o.durationS);
+  const phase = await load.run(o, o.durationS);
   const after = cpuMs(pids);
   const requests = o.rate * o.durationS;
   return summary(phase, Object.fromEntries(Object.entries(after).map(([name, ms]) => [name, (ms - before[name]!) / requests])));
@@ -150,9 +139,9 @@ export async function measureFrontendOverhead(o: OverheadOptions): Promise<Overh
   const started: ManagedProcess[] = [];
   // The bundles, as the stack fixture runs them: no transpiler on the measured path.
   await buildStack();
-  const launch = async (name: string, args: string[]): Promise<string> => {
+  const launch = async (name: string, args: string[], nodeArgs: string[] = []): Promise<string> => {
     const proc = await ManagedProcess.start(
-      { name, command: process.execPath, args: [join(BUILD_DIR, `${name}.mjs`), ...args], ready: { log: /listening on http/, timeoutMs: 60_000 } },
+      { name, command: process.execPath, args: [...nodeArgs, join(BUILD_DIR, `${name}.mjs`), ...args], ready: { log: /listening on http/, timeoutMs: 60_000 } },
       logDir,
     );
     started.push(proc);
@@ -160,25 +149,26 @@ export async function measureFrontendOverhead(o: OverheadOptions): Promise<Overh
   };
   try {
     const workerUrl = await launch('worker', ['--speedup', '0', '--max-num-seqs', '1024', '--max-waiting', '4096', ...cluster]);
-    const frontendUrl = await launch('frontend', ['--max-queue', '100000', ...o.frontendArgs, ...cluster]);
+    const profile = o.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir];
+    const frontendUrl = await launch('frontend', ['--max-queue', '100000', ...o.frontendArgs, ...cluster], profile);
     for (;;) {
       const models = (await (await fetch(`${frontendUrl}/v1/models`)).json()) as { data: unknown[] };
       if (models.data.length > 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     const pids = { 'nats-server': childPid('nats-server'), worker: started[0]!.pid, frontend: started[1]!.pid };
-    const pools = { direct: new Pool(workerUrl, POOL_OPTIONS), frontend: new Pool(frontendUrl, POOL_OPTIONS) };
-    const runs: Record<keyof typeof pools, OverheadSummary[]> = { direct: [], frontend: [] };
+    const loads = { direct: new LoadThread(workerUrl), frontend: new LoadThread(frontendUrl) };
+    const runs: Record<keyof typeof loads, OverheadSummary[]> = { direct: [], frontend: [] };
     const loadBefore = loadLine();
     try {
       for (let i = 0; i < o.repeat; i++) {
         for (const name of ['direct', 'frontend'] as const) {
-          if (o.warmupS > 0) await openLoop(pools[name], o, o.warmupS);
-          runs[name].push(await measureOnce(pools[name], pids, o));
+          if (o.warmupS > 0) await loads[name].run(o, o.warmupS);
+          runs[name].push(await measureOnce(loads[name], pids, o));
         }
       }
     } finally {
-      await Promise.all(Object.values(pools).map((p) => p.close()));
+      await Promise.all(Object.values(loads).map((l) => l.close()));
     }
     const direct = medianSummary(runs.direct);
     const frontend = medianSummary(runs.frontend);

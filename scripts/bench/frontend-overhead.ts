@@ -2,8 +2,16 @@
 // frontend-overhead-measure.ts, shared with the @slow budget spec). Prints the table and
 // one JSON line.
 //
-//   npx tsx scripts/bench/frontend-overhead.ts [--rate 1000] [--duration-s 5] [--max-tokens 4] [--repeat 1] [--scheduler fcfs]
+//   npx tsx scripts/bench/frontend-overhead.ts [--rate 1000] [--duration-s 5] [--warmup-s 5] [--max-tokens 4] [--repeat 1] [--scheduler fcfs] [--cpu-prof DIR]
+//
+// --warmup-s defaults to 5: after 1 s the frontend's JIT is still compiling the request
+// path, which a 5 s run then charges to its requests (perf: a quarter of the frontend's
+// CPU was TurboFan; 0.24–0.27 ms per request after 1 s of warm-up, 0.17–0.19 after 6 s,
+// same load; issue #19).
+// --cpu-prof DIR: the frontend writes a V8 CPU profile there when the bench stops it;
+// `npx tsx scripts/bench/cpu-profile-summary.ts DIR/*.cpuprofile` says where its time went.
 
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatOverhead, measureFrontendOverhead } from './frontend-overhead-measure.ts';
 
@@ -11,10 +19,11 @@ const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '1000' },
     'duration-s': { type: 'string', default: '5' },
-    'warmup-s': { type: 'string', default: '1' },
+    'warmup-s': { type: 'string', default: '5' },
     'max-tokens': { type: 'string', default: '4' },
     repeat: { type: 'string', default: '1' },
     scheduler: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const rate = Number(values.rate);
@@ -35,6 +44,7 @@ const result = await measureFrontendOverhead({
   repeat,
   frontendArgs: values.scheduler === undefined ? [] : ['--scheduler', values.scheduler],
   requestHeaders: {},
+  ...(values['cpu-prof'] === undefined ? {} : { cpuProfDir: resolve(values['cpu-prof']) }),
 });
 console.log(formatOverhead(result));
 const { options, loadBefore, direct, frontend, addedP50Ms, addedP99Ms } = result;

@@ -28,6 +28,7 @@ export const FLAGS = {
   'locality-threshold-tokens': 'localityThresholdTokens',
   'metrics-naming': 'metricsNaming',
   'count-exhausted-migrations': 'countExhaustedMigrations',
+  'enforce-disagg': 'enforceDisagg',
 } as const;
 
 const optionValue = (raw: string): string | number | boolean =>
@@ -55,6 +56,7 @@ const schema = z.object({
   localityThresholdTokens: z.coerce.number().int().min(0).default(DEFAULT_LOCALITY_THRESHOLD_TOKENS),
   metricsNaming: z.enum(METRICS_NAMINGS).default('servewright'),
   countExhaustedMigrations: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  enforceDisagg: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 
 export type FrontendConfig = z.infer<typeof schema>;
@@ -81,6 +83,7 @@ const MEANINGS: Record<keyof FrontendConfig, { value: string; meaning: string }>
   localityThresholdTokens: { value: 'N', meaning: "locality router: a prompt longer than this goes back to the worker holding its program's cache" },
   metricsNaming: { value: METRICS_NAMINGS.join('|'), meaning: "metric names on /metrics: servewright's or Dynamo's" },
   countExhaustedMigrations: { value: 'true|false', meaning: 'count (and log) a broken stream as a migration even when the limit forbids it, as Dynamo does' },
+  enforceDisagg: { value: 'true|false', meaning: 'once a model had prefill workers, fail its requests with 503 while none can prefill instead of falling back to decode-only' },
 };
 
 export function helpText(): string {

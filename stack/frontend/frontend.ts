@@ -18,13 +18,16 @@ import { FrontendMetrics } from './metrics.ts';
 import { createRouter } from './routing/create-router.ts';
 import { createScheduler } from './scheduler/create-scheduler.ts';
 
+/** Between reconnect attempts after NATS went away (nats.js waits 2 s by default). */
+const NATS_RECONNECT_WAIT_MS = 250;
+
 export interface RunningFrontend {
   url: string;
   close(): Promise<void>;
 }
 
 export async function startFrontend(config: FrontendConfig, log: Log): Promise<RunningFrontend> {
-  const nc: NatsConnection = await reach(`NATS at ${config.nats}`, connect({ servers: config.nats, name: 'servewright-frontend', maxReconnectAttempts: -1 }));
+  const nc: NatsConnection = await reach(`NATS at ${config.nats}`, connect({ servers: config.nats, name: 'servewright-frontend', maxReconnectAttempts: -1, reconnectTimeWait: NATS_RECONNECT_WAIT_MS }));
   const registry = new WorkerRegistry(config.busyThreshold);
   const scheduler = createScheduler(config.scheduler, config.schedulerOption, log);
   const router = createRouter(config.routerMode, log, { localityThresholdTokens: config.localityThresholdTokens });
@@ -40,7 +43,7 @@ export async function startFrontend(config: FrontendConfig, log: Log): Promise<R
     log(
       `dispatch request_id=${req.queued.requestId} worker_id=${workerId} phase=${placement.phase} router=${router.mode} decision=${placement.decision} reason="${placement.reason}" queue_ms=${placement.queueMs}`,
     );
-  });
+  }, config.enforceDisagg);
 
   const kvCodec = JSONCodec<KvEvent>();
   const kvSub = nc.subscribe(kvEventsSubject(config.namespace), {

@@ -11,11 +11,12 @@ const LATENCY_BUCKETS_S = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2
 export const METRICS_NAMINGS = ['servewright', 'dynamo'] as const;
 export type MetricsNaming = (typeof METRICS_NAMINGS)[number];
 
-const NAMES: Record<MetricsNaming, Record<'requests' | 'migrations' | 'cancellations' | 'workerRequests' | 'routerDecisions' | 'ttft' | 'duration' | 'inflight' | 'queueDepth' | 'workers', string>> = {
+const NAMES: Record<MetricsNaming, Record<'requests' | 'migrations' | 'cancellations' | 'decodeOnlyFallbacks' | 'workerRequests' | 'routerDecisions' | 'ttft' | 'duration' | 'inflight' | 'queueDepth' | 'workers', string>> = {
   servewright: {
     requests: 'servewright_frontend_requests_total',
     migrations: 'servewright_frontend_migration_total',
     cancellations: 'servewright_frontend_cancellation_total',
+    decodeOnlyFallbacks: 'servewright_frontend_decode_only_fallback_total',
     workerRequests: 'servewright_frontend_worker_requests_total',
     routerDecisions: 'servewright_frontend_router_decisions_total',
     ttft: 'servewright_frontend_time_to_first_token_seconds',
@@ -28,6 +29,8 @@ const NAMES: Record<MetricsNaming, Record<'requests' | 'migrations' | 'cancellat
     requests: 'dynamo_frontend_requests_total',
     migrations: 'dynamo_frontend_model_migration_total',
     cancellations: 'dynamo_frontend_model_cancellation_total',
+    // ai-dynamo/dynamo tests/fault_tolerance/decode_fallback/utils.py@29e9497, label model.
+    decodeOnlyFallbacks: 'dynamo_frontend_model_decode_only_fallback_total',
     workerRequests: 'dynamo_frontend_worker_requests_total',
     routerDecisions: 'dynamo_frontend_router_decisions_total',
     ttft: 'dynamo_frontend_time_to_first_token_seconds',
@@ -42,6 +45,8 @@ export class FrontendMetrics {
   readonly requests: Counter;
   readonly migrations: Counter;
   readonly cancellations: Counter;
+  /** Requests of a disaggregated model served by a decode worker alone because no prefill worker could take them. */
+  readonly decodeOnlyFallbacks: Counter;
   readonly workerRequests: Counter;
   /** Load-balancer statistics: placements by router mode and kind of decision (locality hits among them). */
   readonly routerDecisions: Counter;
@@ -54,6 +59,7 @@ export class FrontendMetrics {
     this.requests = new Counter(names.requests, 'HTTP generation requests by model and outcome');
     this.migrations = new Counter(names.migrations, 'Requests re-issued to another worker');
     this.cancellations = new Counter(names.cancellations, 'Requests cancelled by their client');
+    this.decodeOnlyFallbacks = new Counter(names.decodeOnlyFallbacks, 'Requests served decode-only because remote prefill was unavailable');
     this.workerRequests = new Counter(names.workerRequests, 'Dispatches per worker');
     this.routerDecisions = new Counter(names.routerDecisions, 'Placements by router mode and decision');
     this.ttft = new Histogram(names.ttft, 'Arrival to first token', LATENCY_BUCKETS_S);
@@ -65,15 +71,16 @@ export class FrontendMetrics {
       new Gauge(names.workers, 'Workers discovered', gauges.workers),
       this.migrations,
       this.cancellations,
+      this.decodeOnlyFallbacks,
       this.workerRequests,
       this.routerDecisions,
       this.ttft,
       this.duration,
     ];
-    // Zero-valued series exist from the start so specs can diff before/after.
+    // Zero-valued series exist from the start so specs can diff before/after. Cancellations
+    // and decode-only fallbacks carry the request's own labels and appear at their first count.
     this.migrations.inc({ migration_type: 'ongoing_request' }, 0);
     this.migrations.inc({ migration_type: 'new_request' }, 0);
-    this.cancellations.inc({}, 0);
   }
 
   render(): string {

@@ -57,7 +57,15 @@ async function main(): Promise<void> {
     },
   });
 
-  const server = createWorkerServer({ engine, model: o.model, workerId: o.workerId, seed: o.seed, maxModelLen: o.maxModelLen, isReady: () => ready });
+  const server = createWorkerServer({
+    engine,
+    model: o.model,
+    workerId: o.workerId,
+    seed: o.seed,
+    maxModelLen: o.maxModelLen,
+    isReady: () => ready,
+    runtimeMetrics: () => cluster?.nats.renderMetrics() ?? '',
+  });
   server.keepAliveTimeout = 60_000;
   await listen(server, o.port, o.host);
   const url = `http://${o.host}:${(server.address() as AddressInfo).port}`;
@@ -68,7 +76,7 @@ async function main(): Promise<void> {
     log.info(`connecting to NATS ${o.nats}`);
     const nats = await reach(
       `NATS at ${o.nats}`,
-      NatsWorkerService.start({ url: o.nats, namespace: o.namespace, workerId: o.workerId, model: o.model, heartbeatMs: o.heartbeatMs, engine, log }),
+      NatsWorkerService.start({ url: o.nats, namespace: o.namespace, workerId: o.workerId, model: o.model, role: o.role, heartbeatMs: o.heartbeatMs, engine, log }),
     );
     kvEvents.attach((event) => nats.publishKvEvent(event));
     const registration: WorkerRegistration = {

@@ -11,9 +11,11 @@
 // Timeouts come from upstream's measured times (~20 s per worker start, ~40 s for a
 // 2000-token request on an 8B model) with headroom.
 
-import { test, lacks } from '../../fixtures/index.ts';
+import { test, lacks, startEtcdCluster } from '../../fixtures/index.ts';
 import { survivesWorkerDeath, failsWithoutMigration } from '../../scenarios/migration.ts';
 import { cancelDuringDecode, cancelDuringPrefill, cancelInSequence } from '../../scenarios/cancellation.ts';
+import { fallsBackToDecodeOnly } from '../../scenarios/decode-fallback.ts';
+import { servesThroughEtcdFailover } from '../../scenarios/service-restart.ts';
 
 const LONG_TOKENS = Number(process.env.SERVEWRIGHT_LONG_TOKENS ?? 2_000);
 const TIMEOUT_MS = 240_000;
@@ -78,5 +80,36 @@ test.describe('real engines: cancellation, disaggregated', { tag: ['@gpu_1', '@s
   test('cancel during prefill: the prefill worker aborts it or, on newer Dynamo, runs it to its end', async ({ launchStack }) => {
     const stack = await launchStack({ frontend: { requestPlane: REQUEST_PLANE }, workers, ...READY });
     await cancelDuringPrefill(stack, stack.worker('prefill-0'), stack.worker('decode-0'), { maxTokens: 16, timeoutMs: TIMEOUT_MS, prompt: LONG_PREFILL_PROMPT });
+  });
+});
+
+// Upstream's decode_fallback suite: one decode and one prefill worker on one GPU, streaming
+// chat (tests/fault_tolerance/decode_fallback/test_vllm.py@29e9497).
+test.describe('real engines: decode-only fallback', { tag: ['@gpu_1', '@slow', '@fault-tolerance'] }, () => {
+  test.beforeEach(({ profile }) => test.skip(lacks(profile, 'decodeFallback') !== undefined, lacks(profile, 'decodeFallback')));
+
+  test('after SIGKILL of the prefill worker a streaming chat is served decode-only and counted once', async ({ launchStack }) => {
+    const stack = await launchStack({
+      frontend: { routerMode: 'round-robin', migrationLimit: 3, requestPlane: REQUEST_PLANE },
+      workers: [{ id: 'decode-0', role: 'decode' }, { id: 'prefill-0', role: 'prefill' }],
+      ...READY,
+    });
+    await fallsBackToDecodeOnly(stack, stack.client(), stack.worker('prefill-0'), stack.worker('decode-0'), { api: 'chat', streaming: true, maxTokens: 32, timeoutMs: TIMEOUT_MS });
+  });
+});
+
+// Upstream's etcd_ha failover (tests/fault_tolerance/etcd_ha/test_vllm.py@b7f730f): a 3-member
+// etcd cluster, one aggregated worker; each member in turn goes away and comes back.
+test.describe('real engines: etcd failover', { tag: ['@gpu_1', '@slow', '@fault-tolerance'] }, () => {
+  test.beforeEach(({ profile }) => test.skip(lacks(profile, 'etcdFailover') !== undefined, lacks(profile, 'etcdFailover')));
+
+  test('a 3-member etcd cluster loses one member at a time: requests are served and a worker started meanwhile is discovered', async ({ launchStack, ports }, testInfo) => {
+    const cluster = await startEtcdCluster(3, () => ports.allocate(), testInfo.outputDir);
+    try {
+      const stack = await launchStack({ frontend: { routerMode: 'round-robin', requestPlane: REQUEST_PLANE }, workers: 1, etcdEndpoints: cluster.endpoints, ...READY });
+      await servesThroughEtcdFailover(stack, stack.client(), cluster, { timeoutMs: TIMEOUT_MS });
+    } finally {
+      await cluster.stop();
+    }
   });
 });

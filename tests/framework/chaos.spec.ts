@@ -72,11 +72,13 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs: number): Pr
   }
 }
 
-async function killedRun(inline: InlineTest, index: number, kill: Kill, shared: { tmpDir: string; docker: RunTraces['docker'] }): Promise<Outcome> {
+async function killedRun(inline: InlineTest, index: number, kill: Kill, docker: RunTraces['docker']): Promise<Outcome> {
   const dir = test.info().outputPath(`run-${index}`);
-  mkdirSync(dir, { recursive: true });
+  // Each run its own temp dir: leftovers are counted there, and runs may overlap.
+  const tmpDir = join(dir, 'tmp');
+  mkdirSync(tmpDir, { recursive: true });
   const runId = randomUUID();
-  const traces: RunTraces = { envMarker: `CHAOS_RUN_ID=${runId}`, registryDir: join(dir, 'pid-registry'), tmpDir: shared.tmpDir, runId, docker: shared.docker };
+  const traces: RunTraces = { envMarker: `CHAOS_RUN_ID=${runId}`, registryDir: join(dir, 'pid-registry'), tmpDir, runId, docker };
   const readyFile = join(dir, 'ready');
   const crashFile = join(dir, 'crash');
   const reaperDir = join(dir, 'reaper');
@@ -91,7 +93,7 @@ async function killedRun(inline: InlineTest, index: number, kill: Kill, shared: 
       SERVEWRIGHT_PID_REGISTRY: traces.registryDir,
       SERVEWRIGHT_REAPER_DIR: reaperDir,
       // Temp dirs land where only this test looks; ports stay in the machine-wide registry.
-      TMPDIR: shared.tmpDir,
+      TMPDIR: tmpDir,
       SERVEWRIGHT_PORTS_DIR: defaultRegistryDir(),
       CHAOS_READY_FILE: readyFile,
       CHAOS_CRASH_FILE: crashFile,
@@ -159,19 +161,28 @@ function summary(outcomes: Outcome[]): string {
   }).join('\n');
 }
 
-async function chaos(inline: InlineTest, killsPerKind: number, phases: Phase[]): Promise<void> {
+/** Runs `fn` over `items` with at most `lanes` at a time; results in item order. */
+async function inLanes<T, R>(items: readonly T[], lanes: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i]!, i);
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
+  return results;
+}
+
+/** `lanes`: child runs at once; the push tier starts its four together, each waiting mostly on its stack's start. */
+async function chaos(inline: InlineTest, killsPerKind: number, phases: Phase[], lanes = 1): Promise<void> {
   test.skip(procTableBackend() !== 'proc', 'counts processes by their /proc/<pid>/environ marker: Linux only');
   const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
   test.info().annotations.push({ type: 'chaos seed', description: String(seed) });
   const probe = await probeContainerRuntime();
   const docker = probe.reachable ? await containerRuntimeClient() : undefined;
   if (!probe.reachable) test.info().annotations.push({ type: 'containers not counted', description: probe.reason });
-  const shared = { tmpDir: test.info().outputPath('tmp'), docker };
-  mkdirSync(shared.tmpDir, { recursive: true });
   const kills = plan(killsPerKind, seededRandom(seed), phases);
   test.setTimeout(kills.length * 90_000);
-  const outcomes: Outcome[] = [];
-  for (const [i, kill] of kills.entries()) outcomes.push(await test.step(`run ${i}: ${kill.kind} ${kill.phase} +${kill.delayMs} ms`, () => killedRun(inline, i, kill, shared)));
+  const outcomes = await inLanes(kills, lanes, (kill, i) => test.step(`run ${i}: ${kill.kind} ${kill.phase} +${kill.delayMs} ms`, () => killedRun(inline, i, kill, docker)));
   const text = summary(outcomes);
   console.log(`chaos (seed ${seed}):\n${text}`);
   const recorded = outcomes.map(({ runnerLog: _, ...o }) => o);
@@ -188,7 +199,7 @@ async function chaos(inline: InlineTest, killsPerKind: number, phases: Phase[]):
 
 test.describe('nothing outlives a killed run', () => {
   test('one kill of each kind with the stack up', { tag: ['@e2e', '@framework'] }, async ({ inline }) => {
-    await chaos(inline, 1, ['running']);
+    await chaos(inline, 1, ['running'], 4);
   });
 
   test('randomised kills of each kind, at any point of the run', { tag: ['@slow', '@framework'] }, async ({ inline }) => {

@@ -24,6 +24,7 @@ const DEPENDS: Record<string, Partial<Record<keyof LogPatterns, string[]>>> = {
     prefillCompleted: ['prefillCompleted'],
     streamDisconnected: ['streamDisconnected'],
     killIssued: ['killIssued'],
+    decodeOnlyFallback: ['decodeOnlyFallback'],
   },
   vllm: {
     newRequest: ['addedRequest', 'addedInternalRequest'],
@@ -112,7 +113,7 @@ for (const [name, engine] of CLAIMS) {
         const where = METRIC_PROCESS[name]!;
         const frontend = new Metrics(contract.metrics[where.frontend]?.exposition ?? '');
         const worker = new Metrics(contract.metrics[where.worker]?.exposition ?? '');
-        const { migrationTotal, ongoingMigration, cancellationTotal, cancellationLabels, workerRunning, workerGenerationTokens } = profile.metrics;
+        const { migrationTotal, ongoingMigration, cancellationTotal, cancellationLabels, workerRunning, workerGenerationTokens, workerCancellationTotal, workerCancellationLabels } = profile.metrics;
         if (migrationTotal !== undefined) expect(() => frontend.sum(migrationTotal, ongoingMigration)).not.toThrow();
         if (migrationTotal !== undefined) expect(frontend.select(migrationTotal, ongoingMigration)).toHaveLength(1);
         if (cancellationTotal !== undefined) {
@@ -121,6 +122,18 @@ for (const [name, engine] of CLAIMS) {
             // The exact label set upstream reports for one request of this kind.
             expect(frontend.select(cancellationTotal, labels).map((s) => s.labels)).toEqual([labels]);
           }
+        }
+        const { decodeOnlyFallbackTotal } = profile.metrics;
+        if (decodeOnlyFallbackTotal !== undefined) expect(frontend.select(decodeOnlyFallbackTotal, { model: MODEL }).map((s) => s.labels)).toEqual([{ model: MODEL }]);
+        else expect(profile.capabilities.decodeFallback).toMatch(/no decode-only fallback line|aggregated workers only|no separate prefill and decode/);
+        if (workerCancellationTotal !== undefined) {
+          // Upstream's runtime labels: the default namespace, and the component each role serves.
+          for (const role of ['agg', 'decode', ...(profile.capabilities.disaggregation === true ? ['prefill' as const] : [])] as WorkerRole[]) {
+            const labels = workerCancellationLabels!({ namespace: 'dynamo', role });
+            expect(worker.select(workerCancellationTotal, labels).map((s) => s.labels), `${role} worker`).toEqual([labels]);
+          }
+        } else {
+          expect(profile.capabilities.workerCancellationMetric).toMatch(/no dynamo_component_cancellation_total|no Dynamo runtime/);
         }
         for (const metric of [workerRunning, workerGenerationTokens]) if (metric !== undefined) expect(() => worker.value(metric, { model_name: MODEL })).not.toThrow();
         // A capability the corpus does not back is missing, with the reason.
@@ -191,6 +204,24 @@ test.describe('contract corpus', { tag }, () => {
     expect([oldProfile.semantics.prefillCancel, newProfile.semantics.prefillCancel]).toEqual(['aborts', 'completes']);
     expect(oldProfile.capabilities.cancellationMetric).toBe('the frontend exposes no dynamo_frontend_model_cancellation_total (dynamo/0.8/contract.json, metrics.frontend)');
     expect(newProfile.capabilities.cancellationMetric).toBe(true);
+    expect([oldProfile.capabilities.workerCancellationMetric, newProfile.capabilities.workerCancellationMetric]).toEqual([
+      'dynamo.vllm exposes no dynamo_component_cancellation_total (dynamo/0.8/contract.json, metrics.vllm-worker)',
+      true,
+    ]);
+    expect([oldProfile.capabilities.decodeFallback, newProfile.capabilities.decodeFallback]).toEqual([
+      'no decode-only fallback line and dynamo_frontend_model_decode_only_fallback_total in dynamo/0.8/contract.json (logs.decodeOnlyFallback, metrics.frontend)',
+      true,
+    ]);
+    expect(newProfile.frontend!(context(1), { enforceDisagg: true }).args).toContain('--enforce-disagg');
+    // Upstream's single-etcd behaviour decides the etcd-restart scenario: it exits, so the scenario skips with the source.
+    expect(newProfile.capabilities.etcdRestart).toBe(
+      'frontend and workers exit when their only etcd member goes away (tests/fault_tolerance/etcd_ha/test_vllm.py@b7f730f, tests/fault_tolerance/etcd_ha/utils.py@231c36c); serving through an etcd outage needs a 3-node etcd cluster',
+    );
+    expect([oldProfile.capabilities.etcdFailover, newProfile.capabilities.etcdFailover]).toEqual([
+      'dynamo/0.8/contract.json has no evidence that Dynamo serves through the loss of one etcd member (semantics.etcdFailover)',
+      true,
+    ]);
+    expect(oldProfile.capabilities.etcdRestart).toBe('dynamo/0.8/contract.json has no evidence of what Dynamo does when etcd goes away (semantics.singleEtcdLoss)');
     expect(profileDefinition('dynamo').engine).toEqual({ contracts: 'dynamo', module: 'dynamo' });
   });
 

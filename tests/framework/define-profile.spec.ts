@@ -44,6 +44,11 @@ const soloWorker = defineProfile({
       disaggregation: 'one server process',
       engineMetrics: true,
       cancellationMetric: 'the mock worker counts no client cancellations',
+      workerCancellationMetric: 'the mock worker has no Dynamo runtime',
+      decodeFallback: 'one server process',
+      etcdRestart: 'no etcd',
+      etcdFailover: 'no etcd',
+      natsRestart: 'no NATS',
     },
     semantics: { limitZeroCountsMigration: false, prefillCancel: 'aborts' },
     frontend: undefined,
@@ -66,6 +71,7 @@ test('a defined profile runs the cancellation scenarios without NATS or etcd, sk
   expect(childNames().filter((n) => /nats-server|etcd/.test(n))).toEqual([]);
   expect(testInfo.annotations.some((a) => a.type === 'services-provider')).toBe(false);
   expect(testInfo.annotations.filter((a) => a.type === SKIPPED_CHECK).map((a) => a.description)).toEqual([
+    'worker cancellation counter check: profile solo-mock-engine: the mock worker has no Dynamo runtime',
     'cancellation counter check: profile solo-mock-engine: the mock worker counts no client cancellations',
     'frontend Kill line: profile solo-mock-engine has no frontend that sends one',
   ]);

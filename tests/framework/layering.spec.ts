@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect, test } from '../../fixtures/index.ts';
 import { REPO_ROOT } from '../../fixtures/state-dir.ts';
-import { importEdges, sourceFiles } from './helpers/import-graph.ts';
+import { importEdges, pathAliases, sourceFiles } from './helpers/import-graph.ts';
 import { layeringProblems, parseLayerTable, readLayerTable } from './helpers/layering.ts';
 
 const tag = ['@e2e', '@framework'];
@@ -29,7 +29,7 @@ function check(files: Record<string, string>, table = TABLE): string[] {
     mkdirSync(dirname(join(root, name)), { recursive: true });
     writeFileSync(join(root, name), body);
   }
-  const names = Object.keys(files);
+  const names = Object.keys(files).filter((name) => name !== 'tsconfig.json');
   return layeringProblems(parseLayerTable(table, 'layers.md'), names, importEdges(root, names));
 }
 
@@ -50,6 +50,20 @@ test.describe('layering', { tag }, () => {
     expect(problems).toEqual([
       'fixtures/launch.ts:3: imports scripts/tool.ts: layer fixtures-launch may not import layer scripts (fixtures-launch may import: protocol; layers.md:8)',
     ]);
+  });
+
+  test('an import through a tsconfig paths alias is an edge to its file, checked like a relative one', () => {
+    const files = {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { paths: { servewright: ['./fixtures/stack/fixture.ts'] } } }),
+      'fixtures/stack/fixture.ts': 'export const F = 1;\n',
+      'fixtures/launch.ts': `import { F } from 'servewright';\nexport const L = F;\n`,
+      'scripts/tool.ts': `import { F } from 'servewright';\nexport const T = F;\n`,
+    };
+    expect(check(files)).toEqual([
+      'fixtures/launch.ts:1: imports fixtures/stack/fixture.ts: layer fixtures-launch may not import layer fixtures-test (fixtures-launch may import: protocol; layers.md:8)',
+      'scripts/tool.ts:1: imports fixtures/stack/fixture.ts: layer scripts may not import layer fixtures-test (scripts may import: fixtures-launch; layers.md:9)',
+    ]);
+    expect(pathAliases(test.info().outputPath('tree'))).toEqual(new Map([['servewright', 'fixtures/stack/fixture.ts']]));
   });
 
   test('a folder loop is named even when each edge looks local, and type-only imports count', () => {

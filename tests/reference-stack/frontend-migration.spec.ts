@@ -173,7 +173,6 @@ test.describe('frontend migration and cancellation (fake workers)', () => {
     await nc.flush();
     await expect.poll(() => fe.fakes[0]!.kills).toEqual(['req-6']);
     expect(fe.lines.join('\n')).toContain('issued control message Kill to sender request_id=req-6 worker_id=a');
-    expect(fe.metrics.render()).toContain('servewright_frontend_cancellation_total 1');
     expect(fe.registry.get('a')!.inFlight).toBe(0);
   });
 

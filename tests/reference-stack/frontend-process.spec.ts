@@ -191,7 +191,10 @@ test.describe('frontend process', () => {
     expect(await pending).toBeInstanceOf(Error);
     await frontend.proc.log.waitFor(new RegExp(`issued control message Kill to sender request_id=${started[1]}`));
     await wa.log.waitFor(new RegExp(`Aborted Request ID: ${started[1]}`));
-    expect(await metric(stack, 'servewright_frontend_cancellation_total')).toBe(2);
+    // One per departed client, under the request's own labels.
+    for (const request_type of ['stream', 'unary']) {
+      expect(await metric(stack, 'servewright_frontend_cancellation_total', { endpoint: 'completions', request_type })).toBe(1);
+    }
   });
 
   test('disaggregated: prefill worker then decode worker; a disconnect during decode kills on the decode worker', tags, async ({ launchStack }) => {

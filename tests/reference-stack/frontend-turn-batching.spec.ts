@@ -1,11 +1,14 @@
-// The frontend batches its NATS publishes and its log lines per event-loop turn (the
-// hot-path latency fix of issue 3): nothing may be lost or reordered by that.
+// The frontend batches its NATS publishes per event-loop turn (the hot-path latency fix of
+// issue 3) and its log lines per FLUSH_AFTER_MS (issue 19: at 1k req/s a turn holds one
+// request, so per-turn batching still cost a pipe write per request): nothing may be lost
+// or reordered by that.
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { PublishOptions } from 'nats';
 import { TurnPublisher } from '../../stack/frontend/generation/turn-publisher.ts';
+import { FLUSH_AFTER_MS, log } from '../../stack/frontend/log.ts';
 
 const tags = { tag: ['@e2e', '@reference-stack'] };
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -52,5 +55,24 @@ test.describe('per-turn batching in the frontend', () => {
     expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\S+Z frontend: first$/);
     expect(lines[1]).toBe('raw line');
     expect(lines[2]).toMatch(/ frontend: last before exit$/);
+  });
+
+  test('log lines of several turns within FLUSH_AFTER_MS reach stdout in one write', tags, async () => {
+    const writes: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => writes.push(chunk) > 0) as typeof process.stdout.write;
+    try {
+      log('turn one');
+      await nextTurn();
+      log('turn two');
+      await nextTurn();
+      log('turn three');
+      expect(writes).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, FLUSH_AFTER_MS * 3));
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.split('\n').map((l) => l.replace(/^\S+ /, ''))).toEqual(['frontend: turn one', 'frontend: turn two', 'frontend: turn three', '']);
   });
 });

@@ -149,6 +149,23 @@ test.describe('worker in cluster mode', () => {
     await prefill.proc.log.waitFor(/Aborted Prefill Request ID: disagg-2$/);
   });
 
+  test('an etcd outage longer than the lease: the worker retries until etcd is back and registers again', tags, async ({ procs, services, namespace }) => {
+    const { proc } = await startWorker(procs, 'w-etcd', clusterArgs(services, namespace, ['--speedup', '0']));
+    const mark = proc.log.mark();
+    await services.etcd.stop();
+    // The client gives a lease up after twice its TTL without a keepalive; etcd is still down then.
+    await proc.log.waitFor(/etcd re-registration attempt 1 failed/, { since: mark, timeoutMs: 10_000 });
+    await services.etcd.restart();
+    await proc.log.waitFor(/registered \/\S+\/workers\/w-etcd again \(attempt \d+\)/, { since: mark, timeoutMs: 15_000 });
+    const registration = JSON.parse((await etcd.get(workerKey(namespace, 'w-etcd')).string()) ?? 'null') as WorkerRegistration;
+    expect(registration).toMatchObject({ id: 'w-etcd', pid: proc.pid });
+    // Under its new lease, kept alive: the key outlives the old lease's TTL.
+    const lease = await etcd.get(workerKey(namespace, 'w-etcd')).exec();
+    const leaseId = lease.kvs[0]!.lease;
+    await expect.poll(async () => (await etcd.get(workerKey(namespace, 'w-etcd')).exec()).kvs[0]?.lease, { timeout: 5_000, intervals: [3_000] }).toBe(leaseId);
+    expect(proc.isAlive()).toBe(true);
+  });
+
   test('--crash-after-tokens kills the process after exactly N streamed tokens, leaving the lease to expire', tags, async ({ procs, services, namespace }) => {
     const { proc } = await startWorker(procs, 'w-crash', clusterArgs(services, namespace, ['--speedup', '0', '--crash-after-tokens', '30']));
     const stream = new ChunkStream(nc, generateSubject(namespace, 'w-crash'), request('crash', { maxTokens: 100 }));

@@ -58,10 +58,12 @@ test.describe('workload replay on the reference stack', () => {
 
   test.describe('under overload with one sequence slot', () => {
     // One worker that runs one sequence at a time, real timing: requests queue in the
-    // frontend, where the workload-aware scheduler orders them by criticality.
+    // frontend, where the workload-aware scheduler orders them by criticality. @slow
+    // (docs/tags.md): they compare measured TTFTs of a real-time overload; the ordering
+    // itself is checked in the push tier by workload-aware-policy and workload-aware specs.
     test.use({ stackOptions: { frontend: { scheduler: 'workload-aware' }, workers: [{ maxNumSeqs: 1, speedup: 1 }] } });
 
-    test('high-priority requests get a better TTFT than low-priority ones', { tag: ['@e2e', '@workloads', '@scheduling'] }, async ({ stack, workload }) => {
+    test('high-priority requests get a better TTFT than low-priority ones', { tag: ['@slow', '@workloads', '@scheduling'] }, async ({ stack, workload }) => {
       const rows: Row[] = Array.from({ length: 30 }, (_, i) => {
         const high = i % 2 === 0;
         return { id: `r${i}`, at: i * 5, mode: 'interactive', priority: high ? 'high' : 'low', maxTokens: 4, workload: high ? 'premium' : 'bulk', criticality: high ? 5 : 1 };
@@ -74,7 +76,7 @@ test.describe('workload replay on the reference stack', () => {
       expect(high!.ttftMs.max!).toBeLessThan(low!.ttftMs.p50!);
     });
 
-    test('interactive requests are served ahead of a batch backlog', { tag: ['@e2e', '@workloads', '@scheduling'] }, async ({ stack, workload }) => {
+    test('interactive requests are served ahead of a batch backlog', { tag: ['@slow', '@workloads', '@scheduling'] }, async ({ stack, workload }) => {
       const batch: Row[] = Array.from({ length: 10 }, (_, i) => ({ id: `b${i}`, at: i, mode: 'batch', priority: 'mid', maxTokens: 6, workload: 'batch-jobs', criticality: 1 }));
       const interactive: Row[] = Array.from({ length: 10 }, (_, i) => ({ id: `i${i}`, at: 20 + i * 5, mode: 'interactive', priority: 'mid', maxTokens: 2, workload: 'chat', criticality: 5 }));
       const { summary } = await workload.replay({ trace: await writeTrace('mode.csv', [...batch, ...interactive]), stack, name: 'mode-impact' });

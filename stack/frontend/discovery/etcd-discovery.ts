@@ -1,7 +1,7 @@
 // Keeps a WorkerRegistry in step with etcd: an initial range read of /<ns>/workers/, then
 // a watch from the next revision so no put or delete (lease expiry included) is missed.
 
-import { Etcd3, type IKeyValue, type Watcher } from 'etcd3';
+import { Etcd3, type IKeyValue, type IOptions, type Watcher } from 'etcd3';
 import type { WorkerRegistration } from '../../../protocol/messages.ts';
 import { workersPrefix } from '../../../protocol/subjects.ts';
 import type { WorkerRegistry } from './worker-registry.ts';
@@ -10,13 +10,25 @@ export interface EtcdDiscovery {
   close(): Promise<void>;
 }
 
+/**
+ * The watch reconnects at a steady pace: the client's default exponential backoff grows to
+ * 30 s during an etcd outage, so workers that (re-)registered after etcd came back would stay
+ * unseen for that long.
+ */
+const WATCH_RETRY: NonNullable<NonNullable<IOptions['faultHandling']>['watchBackoff']> = {
+  duration: 250,
+  next() {
+    return WATCH_RETRY;
+  },
+};
+
 export async function startEtcdDiscovery(
   endpoints: string[],
   namespace: string,
   registry: WorkerRegistry,
   log: (line: string) => void,
 ): Promise<EtcdDiscovery> {
-  const client = new Etcd3({ hosts: endpoints });
+  const client = new Etcd3({ hosts: endpoints, faultHandling: { watchBackoff: WATCH_RETRY } });
   const prefix = workersPrefix(namespace);
   const idOf = (kv: IKeyValue): string => kv.key.toString().slice(prefix.length);
 

@@ -17,6 +17,8 @@ export class WorkerRegistry {
   private readonly workers = new Map<string, WorkerEntry>();
   /** Kept sorted by id so routers see a stable order. */
   private ordered: WorkerEntry[] = [];
+  /** Models that have had a prefill worker: their requests are disaggregated from then on. */
+  private readonly prefilled = new Set<string>();
   private readonly addedListeners = new Set<Listener>();
   private readonly removedListeners = new Set<Listener>();
 
@@ -25,6 +27,7 @@ export class WorkerRegistry {
   upsert(registration: WorkerRegistration): void {
     const existing = this.workers.get(registration.id);
     const capacity = Math.max(1, Math.floor(registration.maxNumSeqs * this.busyThreshold));
+    if (registration.role === 'prefill') this.prefilled.add(registration.model);
     if (existing) {
       existing.registration = registration;
       existing.capacity = capacity;
@@ -58,6 +61,11 @@ export class WorkerRegistry {
 
   models(): string[] {
     return [...new Set(this.ordered.map((w) => w.registration.model))];
+  }
+
+  /** Whether `model` has ever had a prefill worker (Dynamo: its prefill router was activated). */
+  disaggregated(model: string): boolean {
+    return this.prefilled.has(model);
   }
 
   hasModel(model: string): boolean {

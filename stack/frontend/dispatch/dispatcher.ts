@@ -15,6 +15,8 @@ export type PlacedPhase = 'prefill' | 'full' | 'decode';
 export interface Placement {
   worker: WorkerEntry;
   phase: PlacedPhase;
+  /** A disaggregated model's request placed whole on a decode worker: no prefill worker could take it. */
+  decodeOnlyFallback: boolean;
   decision: DecisionKind;
   reason: string;
   queueMs: number;
@@ -52,6 +54,8 @@ export class Dispatcher {
     private readonly router: Router,
     private readonly maxQueue: number,
     private readonly onDispatch: (req: PlacementRequest, placement: Placement) => void,
+    /** Fail instead of falling back to decode-only (Dynamo's --enforce-disagg). */
+    private readonly enforceDisagg = false,
   ) {
     registry.onAdded(() => this.pump());
     registry.onRemoved(() => this.pump());
@@ -138,6 +142,11 @@ export class Dispatcher {
       this.fail(w, `no worker left for model "${w.model}" (phase ${phase})`);
       return true;
     }
+    const decodeOnlyFallback = phase === 'full' && this.registry.disaggregated(w.model);
+    if (decodeOnlyFallback && this.enforceDisagg) {
+      this.fail(w, `no prefill worker can take the request, but disaggregated mode is enforced (--enforce-disagg)`);
+      return true;
+    }
     const candidates = eligible.filter((e) => e.inFlight < e.capacity);
     if (candidates.length === 0) return false;
     const decision = this.router.pick(w.routing, candidates);
@@ -146,7 +155,7 @@ export class Dispatcher {
     this.inFlight++;
     const now = Date.now();
     if (w.phase === 'entry') this.scheduler.dispatched(w.queued, worker.registration.id, now);
-    const placement: Placement = { worker, phase, decision: decision.decision, reason: decision.reason, queueMs: now - w.since };
+    const placement: Placement = { worker, phase, decodeOnlyFallback, decision: decision.decision, reason: decision.reason, queueMs: now - w.since };
     this.onDispatch(w, placement);
     w.resolve(placement);
     return true;

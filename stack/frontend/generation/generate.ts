@@ -100,6 +100,13 @@ export async function generate(
       }
       firstDispatchAt ??= Date.now();
       const workerId = placement.worker.registration.id;
+      if (placement.decodeOnlyFallback) {
+        deps.metrics.decodeOnlyFallbacks.inc({ model: req.model });
+        // Dynamo's wording (lib/llm/src/kv_router/prefill_router.rs@5a6d8e2).
+        deps.log(
+          `WARN Remote prefill failed, falling back to decode-only. This may impact performance in disaggregated deployments. Verify prefill workers are healthy and accessible. request_id=${req.requestId} worker_id=${workerId}`,
+        );
+      }
       const onChunk = (chunk: GenerateChunk): void => {
         if (chunk.type === 'started') cachedTokens ??= chunk.cachedTokens;
         else if (chunk.type === 'tokens') appendTokens(deps, req.requestId, generated, chunk, workerId, observer);
@@ -155,7 +162,6 @@ export async function generate(
     }
   } catch (err) {
     complete(false);
-    if (err instanceof CancelledError) deps.metrics.cancellations.inc();
     throw err;
   }
 }

@@ -114,6 +114,8 @@ export async function handleGeneration(
   } catch (err) {
     if (err instanceof CancelledError) {
       status = 'cancelled';
+      // Dynamo's label set for a departed client (docs/fault-tolerance/request-cancellation.md@15cb78a).
+      deps.metrics.cancellations.inc({ model: request.model, endpoint: kind === 'chat' ? 'chat_completions' : 'completions', request_type: request.stream ? 'stream' : 'unary' });
       res.destroy();
     } else if (err instanceof HttpError) {
       status = 'error';

@@ -4,7 +4,8 @@
 // least every heartbeatMs, so the frontend can tell a slow stream from a dead worker.
 
 import { connect, type Msg, type NatsConnection } from 'nats';
-import type { GenerateChunk, KvEvent } from '../../../protocol/messages.ts';
+import type { GenerateChunk, KvEvent, WorkerRole } from '../../../protocol/messages.ts';
+import { Counter, renderMetrics } from '../../../protocol/prometheus.ts';
 import { controlSubject, generateSubject, kvEventsSubject } from '../../../protocol/subjects.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { FinishReason } from '../engine/metrics.ts';
@@ -14,6 +15,8 @@ import type { Logger } from '../log.ts';
 import { GenerateRequestSchema } from './generate-request.ts';
 
 const encoder = new TextEncoder();
+/** Between reconnect attempts after NATS went away (nats.js waits 2 s by default). */
+const RECONNECT_WAIT_MS = 250;
 const decoder = new TextDecoder();
 
 export interface NatsServiceOptions {
@@ -21,6 +24,7 @@ export interface NatsServiceOptions {
   namespace: string;
   workerId: string;
   model: string;
+  role: WorkerRole;
   heartbeatMs: number;
   engine: Engine;
   log: Logger;
@@ -70,23 +74,36 @@ class NatsStreamSink implements SequenceSink {
   }
 }
 
+/**
+ * The Dynamo runtime's work-handler counter of cancellation signals, under the labels it
+ * injects; a prefill worker serves the `prefill` component, every other one `backend`
+ * (ai-dynamo/dynamo docs/fault-tolerance/request-cancellation.md@15cb78a,
+ * tests/fault_tolerance/cancellation/utils.py@0dcf2d6). It exists at zero from the start.
+ */
+const CANCELLATIONS = 'dynamo_component_cancellation_total';
+
 export class NatsWorkerService {
   readonly workerId: string;
   private readonly streams = new Map<string, NatsStreamSink>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly cancellations = new Counter(CANCELLATIONS, 'Total number of requests cancelled by work handler');
+  private readonly runtimeLabels: Record<string, string>;
 
   private constructor(
     private readonly nc: NatsConnection,
     private readonly o: NatsServiceOptions,
   ) {
     this.workerId = o.workerId;
+    this.runtimeLabels = { dynamo_namespace: o.namespace, dynamo_component: o.role === 'prefill' ? 'prefill' : 'backend', dynamo_endpoint: 'generate' };
+    this.cancellations.inc(this.runtimeLabels, 0);
     nc.subscribe(generateSubject(o.namespace, o.workerId), { callback: (err, msg) => !err && this.onGenerate(msg) });
     nc.subscribe(controlSubject(o.namespace, o.workerId), { callback: (err, msg) => !err && this.onControl(msg) });
     this.heartbeat = setInterval(() => this.beat(), Math.max(5, o.heartbeatMs / 2));
   }
 
   static async start(o: NatsServiceOptions): Promise<NatsWorkerService> {
-    const nc = await connect({ servers: o.url.split(','), name: o.workerId });
+    // A worker outlives a NATS restart: it reconnects (and resubscribes) for as long as it runs.
+    const nc = await connect({ servers: o.url.split(','), name: o.workerId, maxReconnectAttempts: -1, reconnectTimeWait: RECONNECT_WAIT_MS });
     const service = new NatsWorkerService(nc, o);
     await nc.flush();
     return service;
@@ -102,6 +119,10 @@ export class NatsWorkerService {
 
   forget(sink: NatsStreamSink): void {
     this.streams.delete(sink.requestId);
+  }
+
+  renderMetrics(): string {
+    return renderMetrics([this.cancellations]);
   }
 
   /** Waits until everything published so far reached the server. */
@@ -166,6 +187,8 @@ export class NatsWorkerService {
       return;
     }
     const sink = this.streams.get(message.requestId);
+    // A request is counted once: its stream is forgotten as it ends, so a second signal finds none.
+    if (sink !== undefined) this.cancellations.inc(this.runtimeLabels);
     if (this.o.engine.abort(message.requestId)) sink?.aborted();
   }
 

@@ -22,6 +22,8 @@ export interface WorkerHttpOptions {
   maxModelLen: number;
   /** False once shutdown began: /health answers 503 so routers stop sending. */
   isReady: () => boolean;
+  /** Families served after the engine's (the cluster runtime's counters). */
+  runtimeMetrics?: () => string;
 }
 
 export function createWorkerServer(o: WorkerHttpOptions): Server {
@@ -106,7 +108,7 @@ export function createWorkerServer(o: WorkerHttpOptions): Server {
           ? sendJsonText(res, 200, '{"status":"ready"}', idHeader)
           : sendJsonText(res, 503, '{"status":"shutting_down"}', idHeader);
       case '/metrics': {
-        const text = o.engine.renderMetrics();
+        const text = o.engine.renderMetrics() + (o.runtimeMetrics?.() ?? '');
         res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, ...idHeader });
         return res.end(text);
       }

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import ts from 'typescript';
 
 /** One `import`/`export … from`/`import()` of a file, type-only ones included. */
 export interface ImportEdge {
   from: string;
-  /** The imported file relative to the root, or the package specifier as written. */
+  /** The imported file relative to the root (a `paths` alias of tsconfig.json resolved), or the package specifier as written. */
   to: string;
   line: number;
   /** A package (`@playwright/test`, `node:fs`), not a file of ours. */
@@ -70,11 +70,31 @@ function lineAt(text: string, pos: number): number {
 }
 
 /**
- * Every relative import of every file, read with the TypeScript compiler's own scanner
+ * The root tsconfig.json's exact `paths` aliases (`servewright/stack` → `fixtures/stack/index.ts`),
+ * which the compiler, Playwright's loader and tsx all resolve: an import through one is an
+ * edge to that file, checked like a relative import.
+ */
+export function pathAliases(root: string): Map<string, string> {
+  const file = join(root, 'tsconfig.json');
+  if (!existsSync(file)) return new Map();
+  const { config, error } = ts.readConfigFile(file, (p) => ts.sys.readFile(p));
+  if (error) throw new Error(`${file}: ${ts.flattenDiagnosticMessageText(error.messageText, '\n')}`);
+  const paths = (config as { compilerOptions?: { paths?: Record<string, string[]> } }).compilerOptions?.paths ?? {};
+  return new Map(
+    Object.entries(paths).map(([alias, targets]) => {
+      if (alias.includes('*') || targets.length !== 1) throw new Error(`${file}: paths alias "${alias}" must map to exactly one file, without wildcards`);
+      return [alias, posix.normalize(targets[0]!)];
+    }),
+  );
+}
+
+/**
+ * Every import of every file, read with the TypeScript compiler's own scanner
  * (`ts.preProcessFile`), so `import type`, re-exports and dynamic imports all count:
  * a type-only cycle is still a cycle for whoever has to move one of its files.
  */
 export function importEdges(root: string, files: readonly string[] = sourceFiles(root)): ImportEdge[] {
+  const aliases = pathAliases(root);
   const edges: ImportEdge[] = [];
   for (const from of files) {
     const text = readFileSync(join(root, from), 'utf8');
@@ -82,8 +102,9 @@ export function importEdges(root: string, files: readonly string[] = sourceFiles
     for (const ref of ts.preProcessFile(text, true, true).importedFiles) {
       const line = lineAt(text, ref.pos);
       const relative = ref.fileName.startsWith('./') || ref.fileName.startsWith('../');
-      const to = relative ? posix.normalize(posix.join(posix.dirname(from), ref.fileName)) : ref.fileName;
-      edges.push({ from, to, line, external: !relative, ...(to === PLAYWRIGHT ? { names: bindings.get(line) } : {}) });
+      const aliased = aliases.get(ref.fileName);
+      const to = relative ? posix.normalize(posix.join(posix.dirname(from), ref.fileName)) : (aliased ?? ref.fileName);
+      edges.push({ from, to, line, external: !relative && aliased === undefined, ...(to === PLAYWRIGHT ? { names: bindings.get(line) } : {}) });
     }
   }
   return edges;

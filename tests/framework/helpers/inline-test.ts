@@ -117,7 +117,7 @@ export interface InlineTest {
 const PARENT_ENV_UNSET: Record<string, undefined> = Object.fromEntries(Object.keys(process.env).map((key) => [key, undefined]));
 
 /** The child must not think it is a worker of the parent run, nor write to the parent's CI summary. */
-function childEnv(extra: Record<string, string> = {}): Record<string, string> {
+export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined) continue;

@@ -6,12 +6,11 @@ import { createServer } from 'node:net';
 import type { EngineContract } from '../../../contracts/loader.ts';
 import { parseCommand, requireEnv, usage } from './argv.ts';
 import { impersonated } from './env.ts';
+import { answerImportProbe } from './import-probe.ts';
 import { serveFrontendProxy } from './frontend-proxy.ts';
 import { translator, type Translation } from './log-lines.ts';
-import { runBundle } from './run-child.ts';
+import { FAST_WORKER, runBundle } from './run-child.ts';
 
-// The reference stack at the pace the fault-tolerance specs use (see the reference profile).
-const FAST_WORKER = ['--speedup', '40', '--heartbeat-ms', '100'];
 const TORCH_VERSION = '2.9.0+stand-in';
 
 // The reference stack's request-lifecycle lines (stack/worker/engine/engine.ts, stack/frontend/generation/).
@@ -40,6 +39,7 @@ const DYNAMO_FRONTEND_LINES: Translation[] = [
   { reference: /Stream disconnected\.\.\. recreating stream\.\.\./, lines: ['streamDisconnected'] },
   { reference: /Cannot recreate stream: /, lines: ['cannotRecreateStream'] },
   { reference: /issued control message Kill to sender/, lines: ['killIssued'] },
+  { reference: /Remote prefill failed, falling back to decode-only\./, lines: ['decodeOnlyFallback'] },
 ];
 
 function contractOf(engine: string, prog: string): EngineContract {
@@ -89,11 +89,13 @@ async function dynamoFrontend(argv: string[]): Promise<void> {
       '--router-mode', flags.get('--router-mode') === 'random' ? 'random' : flags.get('--router-mode') === 'kv' ? 'kv' : 'round-robin',
       '--migration-limit', flags.get('--migration-limit') ?? '0',
       '--count-exhausted-migrations', String(limitZeroCounts),
+      '--enforce-disagg', String(flags.has('--enforce-disagg') && !flags.has('--no-enforce-disagg')),
       '--stream-timeout-ms', '1000',
       '--metrics-naming', 'dynamo',
       ...cluster(prog),
     ],
-    translator(contract, DYNAMO_FRONTEND_LINES),
+    // A line the impersonated version has no entry for (0.8's decode-only fallback) is left as the reference prints it.
+    translator(contract, DYNAMO_FRONTEND_LINES.filter((t) => t.lines.every((key) => contract.logs[key] !== undefined))),
   );
   serveFrontendProxy(contract, port, `http://127.0.0.1:${inner}`);
 }
@@ -153,14 +155,7 @@ function vllmServe(argv: string[]): void {
 
 /** Answers the capability probe: the impersonated contract's sample version, or the import error. */
 function importProbe(code: string): void {
-  const module = /import_module\("([^"]+)"\)/.exec(code)?.[1];
-  const contract = module === undefined ? undefined : impersonated(module);
-  const version = module === 'torch' ? TORCH_VERSION : contract?.sampleVersion;
-  if (version === undefined) {
-    process.stderr.write(`ModuleNotFoundError: No module named '${module ?? code}'\n`);
-    process.exit(1);
-  }
-  process.stdout.write(`${version}\n`);
+  answerImportProbe(code, (module) => (module === 'torch' ? TORCH_VERSION : impersonated(module)?.sampleVersion));
 }
 
 async function python3(argv: string[]): Promise<void> {

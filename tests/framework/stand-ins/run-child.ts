@@ -6,6 +6,9 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { BUILD_DIR } from '../../../fixtures/state-dir.ts';
 
+/** The reference worker at the pace the fault-tolerance specs use (see the reference profile). */
+export const FAST_WORKER = ['--speedup', '40', '--heartbeat-ms', '100'];
+
 export function runBundle(entry: 'worker' | 'frontend', args: string[], rewrite?: (line: string) => string[]): void {
   const child = spawn(process.execPath, [join(BUILD_DIR, `${entry}.mjs`), ...args], {
     stdio: ['ignore', rewrite ? 'pipe' : 'inherit', 'inherit'],
