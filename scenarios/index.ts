@@ -1,5 +1,5 @@
 // Public entry `servewright/scenarios`: the fault-tolerance checks as functions of a started
-// stack and a client, for a team's own specs on its own profile.
+// stack and a client (service restarts too), for a team's own specs on its own profile.
 export * from './migration.ts';
 export * from './cancellation.ts';
 export * from './requests.ts';

@@ -23,6 +23,7 @@ interface PackageJson {
   exports: Record<string, string | { types: string; default: string }>;
   dependencies: Record<string, string>;
   peerDependencies: Record<string, string>;
+  bin?: Record<string, string>;
 }
 const pkg = (): PackageJson => readJson<PackageJson>(join(REPO_ROOT, 'package.json'));
 
@@ -72,7 +73,7 @@ test.describe('the package entry points', { tag: ['@e2e', '@framework'] }, () =>
     const block = codeBlocks(readme, 'README.md').blocks.find((b) => b.line > start && b.lang === 'sh')!;
     const { version } = pkg();
     // Build and pack here; the project installs the tarball with its peer (this spec: the same
-    // devDependencies from a lock, offline); `servewright init` writes what the consumer folder holds.
+    // devDependencies from a lock, offline), runs `servewright init`, then the tests.
     expect(block.code.split('\n').map((line) => line.replace(/\s+#.*$/, ''))).toEqual([
       'npm run build && npm pack',
       `npm install --save-dev ../servewright/servewright-${version}.tgz @playwright/test`,
@@ -93,7 +94,7 @@ test.describe("global setup for a user's config", { tag: ['@e2e', '@framework'] 
 });
 
 test.describe('servewright as a package', { tag: ['@slow', '@framework'] }, () => {
-  test('a project installs the packed tarball offline, defines its own profile and runs a migration scenario from servewright/scenarios and a replay', async ({ inline }) => {
+  test('a project installs the packed tarball offline, scaffolds with servewright init, defines its own profile and runs migration scenarios from servewright/scenarios and a replay', async ({ inline }) => {
     test.setTimeout(600_000);
     const env = consumerEnv();
     await execa('npm', ['run', 'build'], { cwd: REPO_ROOT, env, extendEnv: false });
@@ -120,27 +121,35 @@ test.describe('servewright as a package', { tag: ['@slow', '@framework'] }, () =
     writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lock, null, 2));
     // Its own tsconfig, as a project has: else Playwright would take this checkout's, whose paths point at the sources.
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, allowImportingTsExtensions: true } }));
+    const install = await execa('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, env, extendEnv: false, reject: false, all: true });
+    expect(install.exitCode, install.all).toBe(0);
+    // The quick start's scaffold, through the bin the tarball installed; then the team's own files.
+    const scaffold = await execa('npx', ['--no', 'servewright', 'init'], { cwd: dir, env, extendEnv: false, reject: false, all: true });
+    expect(scaffold.exitCode, scaffold.all).toBe(0);
+    expect(existsSync(join(dir, 'e2e/migration.spec.ts'))).toBe(true);
     for (const file of ['playwright.config.ts', 'profiles/my-engine.ts', 'bin/my-engine-worker.sh', 'traces/hello.csv']) cpSync(join(CONSUMER, file), join(dir, file));
     cpSync(join(CONSUMER, 'tests/migration.consumer.ts'), join(dir, 'tests/migration.spec.ts'));
     chmodSync(join(dir, 'bin/my-engine-worker.sh'), 0o755);
 
-    const install = await execa('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, env, extendEnv: false, reject: false, all: true });
-    expect(install.exitCode, install.all).toBe(0);
     const child = await execa('npx', ['--no', 'playwright', 'test'], { cwd: dir, env, extendEnv: false, reject: false, all: true, timeout: 300_000 });
     const run = inline.read(dir, { exitCode: child.exitCode ?? -1, output: child.all ?? '' });
 
-    expect(run.counts, run.output).toEqual({ passed: 2, failed: 0, flaky: 0, skipped: 0 });
+    expect(run.counts, run.output).toEqual({ passed: 3, failed: 0, flaky: 0, skipped: 0 });
     expect(run.exitCode).toBe(0);
     // Its one profile needs no Python engine: global setup probed none.
     expect(run.output).toMatch(/^capabilities: /m);
     expect(run.output).not.toMatch(/^capabilities: .*(vllm|dynamo|torch)/m);
-    for (const result of run.results) expect(result.annotations).toContainEqual({ type: 'stack-profile', description: 'my-engine' });
-    expect(run.markdown).toContain('| 2 | 0 | 0 | 0 | 2 |');
+    for (const result of run.results) {
+      const profile = result.file.startsWith('e2e/') ? 'reference' : 'my-engine';
+      expect(result.annotations, result.file).toContainEqual({ type: 'stack-profile', description: profile });
+    }
+    expect(run.markdown).toContain('| 3 | 0 | 0 | 0 | 3 |');
     // Services: whichever provider that machine has (local binaries, or containers where a runtime answers).
-    expect(run.markdown).toMatch(/\| my-engine \| (local|container) \|/);
-    expect(readFileSync(join(dir, 'reports/markdown-only.md'), 'utf8')).toContain('| 2 | 0 | 0 | 0 | 2 |');
+    expect(run.markdown).toMatch(/\| (my-engine, reference|reference, my-engine) \| (local|container) \|/);
+    expect(readFileSync(join(dir, 'reports/markdown-only.md'), 'utf8')).toContain('| 3 | 0 | 0 | 0 | 3 |');
     expect(run.allure.map((r) => [r.name, r.status]).sort()).toEqual([
       ['a stream survives the death of its worker on my engine', 'passed'],
+      ['a streaming completion survives SIGKILL of its worker', 'passed'],
       // Two sender threads: the package's compiled thread entry, since tsx is not installed there.
       ['a trace replays on my engine across two sender threads', 'passed'],
     ]);

@@ -1,10 +1,11 @@
 // A team's own config, as tests/framework/package.spec.ts installs it next to the packed
-// servewright: its global setup and teardown, its reporters, and a JSON report the spec reads.
+// servewright (in place of the one `servewright init` wrote): its global setup and teardown,
+// its reporters, and a JSON report the spec reads. testDir '.' runs init's e2e/ spec too.
 import { defineConfig } from '@playwright/test';
 import { servewrightReporters } from 'servewright/reporters';
 
 export default defineConfig({
-  testDir: 'tests',
+  testDir: '.',
   globalSetup: 'servewright/global-setup',
   globalTeardown: 'servewright/global-teardown',
   workers: 1,

@@ -67,6 +67,8 @@ export interface TarballPackage {
   integrity: string;
   dependencies: Record<string, string>;
   peerDependencies: Record<string, string>;
+  /** Its commands: `npm ci` links node_modules/.bin from the lock entry, not from the tarball. */
+  bin?: Record<string, string>;
 }
 
 /**
@@ -85,6 +87,7 @@ export function offlineLock(from: Lockfile, project: string, pkg: TarballPackage
       dev: true,
       dependencies: pkg.dependencies,
       peerDependencies: pkg.peerDependencies,
+      ...(pkg.bin ? { bin: pkg.bin } : {}),
     },
   };
   for (const path of closure(from, [...Object.keys(pkg.dependencies), ...Object.keys(peers)])) {
