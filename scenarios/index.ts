@@ -4,4 +4,5 @@ export * from './migration.ts';
 export * from './cancellation.ts';
 export * from './requests.ts';
 export * from './decode-fallback.ts';
+export * from './service-restart.ts';
 export * from './skip-check.ts';

@@ -63,11 +63,13 @@ test.describe('SGLang stand-in against its contract', { tag: ['@e2e', '@framewor
     expect(newRequest.test(receivedRequest!.line.replace(receivedRequest!.requestId!, 'HEALTH_CHECK_1764931200.5'))).toBe(false);
   });
 
-  test('an unknown flag exits as argparse does; the import probe reports the contract\'s version', () => {
+  test('an unknown flag or a level outside the choices exits as argparse does; the import probe reports the contract\'s version', () => {
     const env = { ...process.env, ...sglangStandInEnv() };
     const bad = spawnSync('python3', ['-m', 'sglang.launch_server', '--model-path', 'm', '--migration-limit', '3'], { env, encoding: 'utf8' });
     expect(bad.status).toBe(CONTRACT.commands.launch_server!.unknownFlag.exitCode);
     expect(bad.stderr).toContain('error: unrecognized arguments: --migration-limit 3');
+    const level = spawnSync('python3', ['-m', 'sglang.launch_server', '--model-path', 'm', '--log-requests-level', '7'], { env, encoding: 'utf8' });
+    expect([level.status, level.stderr]).toEqual([2, expect.stringContaining('argument --log-requests-level: invalid choice')]);
     const probe = spawnSync('python3', ['-c', 'import importlib\nm = importlib.import_module("sglang")'], { env, encoding: 'utf8' });
     expect(probe.stdout.trim()).toBe(CONTRACT.sampleVersion);
   });

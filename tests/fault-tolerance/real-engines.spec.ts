@@ -11,7 +11,7 @@
 // Timeouts come from upstream's measured times (~20 s per worker start, ~40 s for a
 // 2000-token request on an 8B model) with headroom.
 
-import { test, lacks, startEtcdCluster } from '../../fixtures/index.ts';
+import { test, lacks, withEtcdCluster } from '../../fixtures/index.ts';
 import { survivesWorkerDeath, failsWithoutMigration } from '../../scenarios/migration.ts';
 import { cancelDuringDecode, cancelDuringPrefill, cancelInSequence } from '../../scenarios/cancellation.ts';
 import { fallsBackToDecodeOnly } from '../../scenarios/decode-fallback.ts';
@@ -104,12 +104,9 @@ test.describe('real engines: etcd failover', { tag: ['@gpu_1', '@slow', '@fault-
   test.beforeEach(({ profile }) => test.skip(lacks(profile, 'etcdFailover') !== undefined, lacks(profile, 'etcdFailover')));
 
   test('a 3-member etcd cluster loses one member at a time: requests are served and a worker started meanwhile is discovered', async ({ launchStack, ports }, testInfo) => {
-    const cluster = await startEtcdCluster(3, () => ports.allocate(), testInfo.outputDir);
-    try {
+    await withEtcdCluster(3, () => ports.allocate(), testInfo.outputDir, async (cluster) => {
       const stack = await launchStack({ frontend: { routerMode: 'round-robin', requestPlane: REQUEST_PLANE }, workers: 1, etcdEndpoints: cluster.endpoints, ...READY });
       await servesThroughEtcdFailover(stack, stack.client(), cluster, { timeoutMs: TIMEOUT_MS });
-    } finally {
-      await cluster.stop();
-    }
+    });
   });
 });

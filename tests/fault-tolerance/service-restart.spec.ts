@@ -1,4 +1,4 @@
-import { test, lacks, startEtcdCluster, type Capability } from '../../fixtures/index.ts';
+import { test, lacks, withEtcdCluster, type Capability } from '../../fixtures/index.ts';
 import { servesAfterNatsRestart, servesThroughEtcdFailover, servesThroughEtcdRestart } from '../../scenarios/service-restart.ts';
 
 function skipUnless(capability: Capability): void {
@@ -23,13 +23,10 @@ test.describe('etcd failover', { tag: ['@e2e', '@fault-tolerance'] }, () => {
   skipUnless('etcdFailover');
 
   test('a 3-member etcd cluster loses one member at a time: requests are served and a worker started meanwhile is discovered', async ({ launchStack, ports }, testInfo) => {
-    const cluster = await startEtcdCluster(3, () => ports.allocate(), testInfo.outputDir);
-    try {
+    await withEtcdCluster(3, () => ports.allocate(), testInfo.outputDir, async (cluster) => {
       const stack = await launchStack({ frontend: { routerMode: 'round-robin' }, workers: 2, etcdEndpoints: cluster.endpoints });
       await servesThroughEtcdFailover(stack, stack.client(), cluster, { timeoutMs: 30_000 });
-    } finally {
-      await cluster.stop();
-    }
+    });
   });
 });
 

@@ -240,6 +240,8 @@ test.describe('worker over HTTP', () => {
     const streamed = readSse(streaming, (data) => void events.push(data));
     const plain = post(url, '/v1/chat/completions', { model: MODEL, messages, max_tokens: 5000 });
     await expect.poll(() => events.length).toBeGreaterThan(0);
+    // Both requests must be in the engine: a chat still connecting when SIGTERM lands is refused, not answered.
+    await expect.poll(() => proc.log.matchesSince(0, /New Request ID/).length).toBe(2);
     await proc.kill({ signal: 'SIGTERM' });
     expect(await proc.exited).toEqual({ code: 0, signal: null });
     const plainRes = await plain;
