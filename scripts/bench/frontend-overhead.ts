@@ -6,8 +6,8 @@
 //
 // --warmup-s defaults to 5: after 1 s the frontend's JIT is still compiling the request
 // path, which a 5 s run then charges to its requests (perf: a quarter of the frontend's
-// CPU was TurboFan; 0.24–0.27 ms per request after 1 s of warm-up, 0.17–0.19 after 6 s,
-// same load; issue #19).
+// CPU was TurboFan; back to back, 0.24–0.27 ms per request after 1 s of warm-up and
+// 0.17–0.19 after 6 s at load 21–28, 0.376 vs 0.336–0.350 at load 7; issue #19).
 // --cpu-prof DIR: the frontend writes a V8 CPU profile there when the bench stops it;
 // `npx tsx scripts/bench/cpu-profile-summary.ts DIR/*.cpuprofile` says where its time went.
 
