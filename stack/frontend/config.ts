@@ -29,6 +29,7 @@ export const FLAGS = {
   'metrics-naming': 'metricsNaming',
   'count-exhausted-migrations': 'countExhaustedMigrations',
   'enforce-disagg': 'enforceDisagg',
+  'prefill-cancel': 'prefillCancel',
 } as const;
 
 const optionValue = (raw: string): string | number | boolean =>
@@ -57,6 +58,7 @@ const schema = z.object({
   metricsNaming: z.enum(METRICS_NAMINGS).default('servewright'),
   countExhaustedMigrations: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   enforceDisagg: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  prefillCancel: z.enum(['aborts', 'completes']).default('aborts'),
 });
 
 export type FrontendConfig = z.infer<typeof schema>;
@@ -84,6 +86,7 @@ const MEANINGS: Record<keyof FrontendConfig, { value: string; meaning: string }>
   metricsNaming: { value: METRICS_NAMINGS.join('|'), meaning: "metric names on /metrics: servewright's or Dynamo's" },
   countExhaustedMigrations: { value: 'true|false', meaning: 'count (and log) a broken stream as a migration even when the limit forbids it, as Dynamo does' },
   enforceDisagg: { value: 'true|false', meaning: 'once a model had prefill workers, fail its requests with 503 while none can prefill instead of falling back to decode-only' },
+  prefillCancel: { value: 'aborts|completes', meaning: "a client that leaves during prefill: Kill the prefill, or let it run to its end and Kill the request on its decode worker (newer Dynamo's behaviour)" },
 };
 
 export function helpText(): string {

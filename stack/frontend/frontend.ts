@@ -77,6 +77,7 @@ export async function startFrontend(config: FrontendConfig, log: Log): Promise<R
     metrics,
     migrationLimit: config.migrationLimit,
     countExhaustedMigrations: config.countExhaustedMigrations,
+    prefillCancel: config.prefillCancel,
     routerMode: router.mode,
   });
   server.keepAliveTimeout = 65_000;

@@ -20,6 +20,13 @@ export interface GenerationDeps extends StreamDeps {
    * Dynamo's RetryManager does (ai-dynamo/dynamo lib/llm/src/migration.rs@0135b9a).
    */
   countExhaustedMigrations?: boolean;
+  /**
+   * 'completes': a client that leaves during prefill does not stop the prefill; the request
+   * goes on to its decode worker and is Killed there, as newer Dynamo does (the prefill frees
+   * its KV blocks on the normal path; tests/fault_tolerance/cancellation/test_vllm.py@011e943
+   * counts the cancellation on the decode worker).
+   */
+  prefillCancel?: 'aborts' | 'completes';
 }
 
 export interface GenerationRequest {
@@ -89,7 +96,8 @@ export async function generate(
 
   try {
     for (;;) {
-      const placement = await waitForWorker(deps, { queued: req.queued, routing: req.routing, model: req.model, phase, exclude }, queueMs === undefined, signal).catch(
+      const handOff = deps.prefillCancel === 'completes' && phase === 'decode' && prefillWorkerId !== undefined;
+      const placement = await waitForWorker(deps, { queued: req.queued, routing: req.routing, model: req.model, phase, exclude }, queueMs === undefined, handOff ? NEVER : signal).catch(
         (err: unknown) => {
           throw err instanceof HttpError && migrations > 0 ? new HttpError(err.status, `migration failed: ${err.message}`) : err;
         },
@@ -111,7 +119,7 @@ export async function generate(
         if (chunk.type === 'started') cachedTokens ??= chunk.cachedTokens;
         else if (chunk.type === 'tokens') appendTokens(deps, req.requestId, generated, chunk, workerId, observer);
       };
-      const end = await streamFromWorker(deps, workerId, workerRequest(req, generated, placement), onChunk, signal).finally(() =>
+      const end = await streamFromWorker(deps, workerId, workerRequest(req, generated, placement), onChunk, attemptSignal(deps, placement, signal)).finally(() =>
         deps.dispatcher.release(placement.worker, req.routing),
       );
       switch (end.kind) {
@@ -164,6 +172,24 @@ export async function generate(
     complete(false);
     throw err;
   }
+}
+
+const NEVER = new AbortController().signal;
+
+/**
+ * The signal one worker attempt stops on. A prefill that must complete ignores the client;
+ * the decode attempt after it starts even though the client is gone, and is Killed as soon
+ * as its worker has the request.
+ */
+function attemptSignal(deps: GenerationDeps, placement: Placement, signal: AbortSignal): AbortSignal {
+  if (deps.prefillCancel !== 'completes') return signal;
+  if (placement.phase === 'prefill') return NEVER;
+  if (placement.phase === 'decode' && signal.aborted) {
+    const kill = new AbortController();
+    setImmediate(() => kill.abort());
+    return kill.signal;
+  }
+  return signal;
 }
 
 function workerRequest(req: GenerationRequest, generated: readonly number[], placement: Placement): GenerateRequest {

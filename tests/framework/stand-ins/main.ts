@@ -20,16 +20,14 @@ const ABORTED = /Aborted Request ID: (\S+)/;
 const ABORTED_PREFILL = /Aborted Prefill Request ID: (\S+)/;
 const FINISHED_PREFILL = /Finished Prefill Request ID: (\S+)/;
 
-/**
- * Where the contract says a cancelled prefill runs to its end (semantics.prefillCancel),
- * the reference worker's prefill abort is reported as that completion: the stand-in shows
- * the profile the evidence the real engine gives, though the reference stops earlier.
- */
+/** Where the contract says a cancelled prefill runs to its end, the reference frontend runs with --prefill-cancel completes. */
+const prefillCompletes = (contract: EngineContract): boolean => contract.semantics.prefillCancel?.outcome === 'completes';
+
 function dynamoWorkerLines(contract: EngineContract): Translation[] {
-  const completes = contract.semantics.prefillCancel?.outcome === 'completes';
+  const completes = prefillCompletes(contract);
   return [
     { reference: NEW_PREFILL, lines: ['prefillRequest'] },
-    { reference: ABORTED_PREFILL, lines: [completes ? 'prefillCompleted' : 'abortedPrefillRequest'] },
+    { reference: ABORTED_PREFILL, lines: completes ? [] : ['abortedPrefillRequest'] },
     { reference: FINISHED_PREFILL, lines: completes ? ['prefillCompleted'] : [] },
     { reference: NEW, lines: ['decodeRequest'] },
     { reference: ABORTED, lines: ['abortedRequest'] },
@@ -90,6 +88,7 @@ async function dynamoFrontend(argv: string[]): Promise<void> {
       '--migration-limit', flags.get('--migration-limit') ?? '0',
       '--count-exhausted-migrations', String(limitZeroCounts),
       '--enforce-disagg', String(flags.has('--enforce-disagg') && !flags.has('--no-enforce-disagg')),
+      '--prefill-cancel', prefillCompletes(contract) ? 'completes' : 'aborts',
       '--stream-timeout-ms', '1000',
       '--metrics-naming', 'dynamo',
       ...cluster(prog),
