@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { servewrightReporters } from './reporters/config.ts';
+import { servewrightReporters } from 'servewright/reporters';
 import { standInEnv } from './tests/framework/stand-ins/env.ts';
 import type { StackTestFixtures, StackWorkerFixtures } from './fixtures/stack/fixture.ts';
 

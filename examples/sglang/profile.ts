@@ -3,7 +3,7 @@
 // nothing to migrate to, and the cancellation evidence is its own abort line and counter.
 // Every flag, line and metric name comes from ./contract.json (cited upstream).
 
-import { defineProfile } from '../../fixtures/index.ts';
+import { defineProfile } from 'servewright';
 import { SGLANG_CONTRACT } from './contract.ts';
 
 const MODEL = 'Qwen/Qwen3-0.6B';

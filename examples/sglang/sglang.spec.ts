@@ -4,8 +4,8 @@
 // SGLang (README.md).
 
 import { spawnSync } from 'node:child_process';
-import { test, expect, lacks, loggedSince, parsePrometheus, type StackProfile } from '../../fixtures/index.ts';
-import { survivesWorkerDeath, failsWithoutMigration, cancelInSequence, cancelOnClientTimeout, SKIPPED_CHECK } from '../../scenarios/index.ts';
+import { test, expect, lacks, loggedSince, parsePrometheus, type StackProfile } from 'servewright';
+import { survivesWorkerDeath, failsWithoutMigration, cancelInSequence, cancelOnClientTimeout, SKIPPED_CHECK } from 'servewright/scenarios';
 import { SGLANG_CONTRACT as CONTRACT } from './contract.ts';
 import { sglangProfile } from './profile.ts';
 import { sglangStandInEnv } from './stand-in/env.ts';

@@ -2,9 +2,8 @@
 // deployment it did not start, knowing it only from servewright.deployment.yaml (log
 // followers, kill commands, metrics URLs), exactly as it would a user's compose stack.
 
-import { test as base } from '../../fixtures/index.ts';
-import { failsWhenEveryWorkerDies, failsWithoutMigration, survivesWorkerDeath } from '../../scenarios/migration.ts';
-import { cancelInSequence, cancelOnClientTimeout } from '../../scenarios/cancellation.ts';
+import { test as base } from 'servewright';
+import { failsWhenEveryWorkerDies, failsWithoutMigration, survivesWorkerDeath, cancelInSequence, cancelOnClientTimeout } from 'servewright/scenarios';
 import { startReferenceDeployment } from './support/reference-deployment.ts';
 
 const LONG = { longTokens: 2_000, timeoutMs: 30_000 };

@@ -1,5 +1,5 @@
-import { test, lacks } from '../../fixtures/index.ts';
-import { cancelDuringDecode, cancelDuringPrefill, cancelInSequence, cancelOnClientTimeout } from '../../scenarios/cancellation.ts';
+import { test, lacks } from 'servewright';
+import { cancelDuringDecode, cancelDuringPrefill, cancelInSequence, cancelOnClientTimeout } from 'servewright/scenarios';
 
 // Long enough that a request cancelled promptly has produced well under a quarter of it.
 const CASE = { maxTokens: 8_000, timeoutMs: 10_000 };

@@ -1,5 +1,5 @@
-import { test, expect, lacks } from '../../fixtures/index.ts';
-import { failsWhenDisaggregationIsEnforced, fallsBackToDecodeOnly } from '../../scenarios/decode-fallback.ts';
+import { test, expect, lacks } from 'servewright';
+import { failsWhenDisaggregationIsEnforced, fallsBackToDecodeOnly } from 'servewright/scenarios';
 
 // Upstream verifies streaming chat only (decode_fallback/test_vllm.py@29e9497).
 const CASE = { api: 'chat', streaming: true, maxTokens: 32, timeoutMs: 30_000 } as const;

@@ -1,5 +1,5 @@
-import { test, lacks, type StackProfile } from '../../fixtures/index.ts';
-import { failsWhenEveryWorkerDies, failsWithoutMigration, survivesPrefillWorkerDeath, survivesWorkerDeath } from '../../scenarios/migration.ts';
+import { test, lacks, type StackProfile } from 'servewright';
+import { failsWhenEveryWorkerDies, failsWithoutMigration, survivesPrefillWorkerDeath, survivesWorkerDeath } from 'servewright/scenarios';
 
 const LONG_TOKENS = 2_000;
 const TIMEOUT_MS = 30_000;

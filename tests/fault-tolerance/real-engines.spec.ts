@@ -11,11 +11,8 @@
 // Timeouts come from upstream's measured times (~20 s per worker start, ~40 s for a
 // 2000-token request on an 8B model) with headroom.
 
-import { test, lacks, withEtcdCluster } from '../../fixtures/index.ts';
-import { survivesWorkerDeath, failsWithoutMigration } from '../../scenarios/migration.ts';
-import { cancelDuringDecode, cancelDuringPrefill, cancelInSequence } from '../../scenarios/cancellation.ts';
-import { fallsBackToDecodeOnly } from '../../scenarios/decode-fallback.ts';
-import { servesThroughEtcdFailover } from '../../scenarios/service-restart.ts';
+import { test, lacks, withEtcdCluster } from 'servewright';
+import { survivesWorkerDeath, failsWithoutMigration, cancelDuringDecode, cancelDuringPrefill, cancelInSequence, fallsBackToDecodeOnly, servesThroughEtcdFailover } from 'servewright/scenarios';
 
 const LONG_TOKENS = Number(process.env.SERVEWRIGHT_LONG_TOKENS ?? 2_000);
 const TIMEOUT_MS = 240_000;

@@ -1,5 +1,5 @@
-import { test, lacks, withEtcdCluster, type Capability } from '../../fixtures/index.ts';
-import { servesAfterNatsRestart, servesThroughEtcdFailover, servesThroughEtcdRestart } from '../../scenarios/service-restart.ts';
+import { test, lacks, withEtcdCluster, type Capability } from 'servewright';
+import { servesAfterNatsRestart, servesThroughEtcdFailover, servesThroughEtcdRestart } from 'servewright/scenarios';
 
 function skipUnless(capability: Capability): void {
   test.use({ stackOptions: { frontend: { routerMode: 'round-robin' }, workers: 2 } });

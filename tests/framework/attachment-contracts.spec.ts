@@ -3,7 +3,7 @@
 // reading: what a writer can attach, the reporter reads, and a writer's mistake fails the
 // test that made it.
 
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { GenieResults } from '../../fixtures/genie/results.ts';
 import { GENIE_RESULTS } from '../../protocol/attachments/genie-results.ts';
 import { attachJson, type Attacher } from '../../protocol/attachments/json-attachment.ts';

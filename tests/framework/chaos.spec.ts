@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ExitStatus } from '../../fixtures/index.ts';
+import type { ExitStatus } from 'servewright';
 import { expect, test, type InlineTest } from './helpers/inline-test.ts';
 import { defaultRegistryDir } from '../../fixtures/ports/port-allocator.ts';
 import { procTableBackend } from '../../fixtures/process/os-processes.ts';

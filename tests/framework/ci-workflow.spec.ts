@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { expect, test } from '../../fixtures/index.ts';
+import { expect, test } from 'servewright';
 import { REPO_ROOT } from '../../fixtures/state-dir.ts';
 import { buildMatrix, TIER_TAGS } from '../../scripts/ci-matrix.ts';
 

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { REPO_ROOT } from '../../fixtures/state-dir.ts';
 
 const tag = ['@e2e', '@framework'];

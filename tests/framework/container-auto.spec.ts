@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '../../fixtures/index.ts';
+import { expect, test } from 'servewright';
 import { AUTO_DECISION_ENV, autoDecisionFromRun, decideAuto, storeAutoDecision, type AutoDecision } from '../../fixtures/services/container-auto.ts';
 import { probeContainerRuntime, type RuntimeProbe } from '../../fixtures/services/container-runtime.ts';
 import { selectProvider } from '../../fixtures/services/select-provider.ts';

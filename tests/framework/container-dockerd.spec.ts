@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { expect, test } from '../../fixtures/index.ts';
+import { expect, test } from 'servewright';
 import { isGone, readProc } from '../../fixtures/process/os-processes.ts';
 import { REPO_ROOT } from '../../fixtures/state-dir.ts';
 

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { connect } from 'nats';
 import type { ContainerRuntimeClient } from 'testcontainers';
-import { expect, PortAllocator, test } from '../../fixtures/index.ts';
+import { expect, PortAllocator, test } from 'servewright';
 import { removeAbandonedContainers } from '../../fixtures/services/container-cleanup.ts';
 import { LABEL_OWNER, LABEL_RUN_ID, ownContainerLabels } from '../../fixtures/services/container-labels.ts';
 import { bindPublishedPortsToLoopback, LoopbackContainer } from '../../fixtures/services/container-loopback.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import type { ContainerRuntimeClient } from 'testcontainers';
-import { expect, test } from '../../fixtures/index.ts';
+import { expect, test } from 'servewright';
 import { removeContainerById } from '../../fixtures/process/docker-api.ts';
 import { Holdings } from '../../fixtures/process/holdings.ts';
 import { releaseHoldings } from '../../fixtures/process/release-holdings.ts';

@@ -4,7 +4,7 @@
 // and choices the real commands accept. Fast: no processes.
 
 import { createServer } from 'node:http';
-import { test, expect, Metrics, OpenAIClient, StreamErrorEvent, type LogPatterns, type StackProfile } from '../../fixtures/index.ts';
+import { test, expect, Metrics, OpenAIClient, StreamErrorEvent, type LogPatterns, type StackProfile } from 'servewright';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTRACTS_DIR, contractFor, contractsOf, loadContracts, parseContract, type CommandContract, type EngineContract } from '../../contracts/loader.ts';

@@ -5,12 +5,11 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, defineProfile, resolveProfile } from '../../fixtures/index.ts';
+import { test, expect, defineProfile, resolveProfile } from 'servewright';
 import { detectModules } from '../../fixtures/capabilities/detect.ts';
 import { unmetRequirement } from '../../fixtures/capabilities/requirements.ts';
 import { standInEnv } from './stand-ins/env.ts';
-import { SKIPPED_CHECK } from '../../scenarios/skip-check.ts';
-import { cancelInSequence } from '../../scenarios/cancellation.ts';
+import { SKIPPED_CHECK, cancelInSequence } from 'servewright/scenarios';
 
 const tag = ['@e2e', '@framework'];
 

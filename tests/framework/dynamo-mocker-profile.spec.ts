@@ -1,6 +1,6 @@
 // The dynamo-mocker profile's command lines, readiness and metric names, run on the stand-ins.
 
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { standInEnv } from './stand-ins/env.ts';
 
 test.use({ stackProfile: 'dynamo-mocker', stackEnv: standInEnv(), stackOptions: { workers: 2 } });

@@ -3,7 +3,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { expect, test } from '../../fixtures/index.ts';
+import { expect, test } from 'servewright';
 import { REPO_ROOT } from '../../fixtures/state-dir.ts';
 import { importEdges, pathAliases, sourceFiles } from './helpers/import-graph.ts';
 import { layeringProblems, parseLayerTable, readLayerTable } from './helpers/layering.ts';

@@ -1,5 +1,5 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { expect, firstToLog, LogCursor, test } from '../../fixtures/index.ts';
+import { expect, firstToLog, LogCursor, test } from 'servewright';
 
 const tag = ['@e2e', '@framework'];
 

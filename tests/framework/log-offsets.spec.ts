@@ -1,5 +1,5 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { test, expect, LogCursor, lastRequestIdSince, loggedSince, requestIdsSince } from '../../fixtures/index.ts';
+import { test, expect, LogCursor, lastRequestIdSince, loggedSince, requestIdsSince } from 'servewright';
 
 const NEW = /New Request ID: (\S+)/;
 const ABORTED = /Aborted Request ID: (\S+)/;

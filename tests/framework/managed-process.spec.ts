@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from '../../fixtures/index.ts';
+import { expect, test } from 'servewright';
 import { PROC_TABLE_ENV, procTableBackend, readProc } from '../../fixtures/process/os-processes.ts';
 import { isRunning, pidsFromLog } from './helpers/pids.ts';
 

@@ -8,7 +8,7 @@ import {
   ClientTimeoutError,
   ClientAbortError,
   StreamErrorEvent,
-} from '../../fixtures/index.ts';
+} from 'servewright';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
-import { expect, test } from '../../fixtures/index.ts';
+import { expect, test } from 'servewright';
 import { listProcFs, readProcFs } from '../../fixtures/process/proc-fs.ts';
 import { listPs, readPs } from '../../fixtures/process/ps-table.ts';
 

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import ts from 'typescript';
 import { REPO_ROOT } from '../../fixtures/state-dir.ts';
 import { configuredModules } from '../../fixtures/global/setup.ts';
-import { defineProfile, profileDefinition } from '../../fixtures/index.ts';
+import { defineProfile, profileDefinition } from 'servewright';
 import { childEnv, expect, test } from './helpers/inline-test.ts';
 import { codeBlocks } from './helpers/markdown-blocks.ts';
 import { offlineLock, type Lockfile } from './helpers/offline-lock.ts';

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { expect, PortAllocator, test } from '../../fixtures/index.ts';
+import { expect, PortAllocator, test } from 'servewright';
 import { PORT_RANGE } from '../../fixtures/ports/port-allocator.ts';
 
 const tag = ['@e2e', '@framework'];

@@ -1,4 +1,4 @@
-import { test, expect, Metrics, parsePrometheus } from '../../fixtures/index.ts';
+import { test, expect, Metrics, parsePrometheus } from 'servewright';
 
 const TEXT = `# HELP vllm:num_requests_running Running requests.
 # TYPE vllm:num_requests_running gauge

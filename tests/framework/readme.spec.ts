@@ -43,7 +43,7 @@ function typeErrors(files: Map<string, CodeBlock>): Map<string, string[]> {
 }
 
 /** A block with a type error, to see that one is reported at its README line. */
-const BROKEN_BLOCK: CodeBlock = { lang: 'ts', line: 40, code: `import { test } from '../../fixtures/index.ts';\n\ntest('x', async ({ client }) => { await client.chatCompletions({}); });\n` };
+const BROKEN_BLOCK: CodeBlock = { lang: 'ts', line: 40, code: `import { test } from 'servewright';\n\ntest('x', async ({ client }) => { await client.chatCompletions({}); });\n` };
 
 let typeCheck: { readme: string[]; broken: string[] } | undefined;
 

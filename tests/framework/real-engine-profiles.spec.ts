@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { detectCapabilities } from '../../fixtures/capabilities/detect.ts';
 import { unmetRequirement } from '../../fixtures/capabilities/requirements.ts';
 import { resolveModel } from '../../fixtures/models/model-cache.ts';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '../../fixtures/index.ts';
+import { expect, test } from 'servewright';
 import { tsxChild } from './helpers/tsx-child.ts';
 import { isRunning } from './helpers/pids.ts';
 

@@ -1,6 +1,6 @@
 import { Etcd3 } from 'etcd3';
 import { connect, StringCodec, type NatsConnection } from 'nats';
-import { etcdKey, expect, natsSubject, test, type Services } from '../../fixtures/index.ts';
+import { etcdKey, expect, natsSubject, test, type Services } from 'servewright';
 import { findBinary } from '../../fixtures/services/binaries.ts';
 import { selectProvider, servicesChoiceFromEnv } from '../../fixtures/services/select-provider.ts';
 

@@ -4,7 +4,7 @@
 // the container suite (private dockerd) and skip with the reason elsewhere.
 
 import { fileURLToPath } from 'node:url';
-import { expect, findTorchPython, test } from '../../fixtures/index.ts';
+import { expect, findTorchPython, test } from 'servewright';
 import { containerRuntimeClient, probeContainerRuntime } from '../../fixtures/services/container-runtime.ts';
 import { imageUnavailable } from '../../fixtures/stack/units/container-units.ts';
 import { ContainerUnit } from '../../fixtures/stack/units/container-unit.ts';

@@ -3,10 +3,10 @@
 // backend, then the cancellation scenario against it. Skips with the first missing thing:
 // the GPU, the model, the image name, the engine, or the image on it.
 
-import { test } from '../../fixtures/index.ts';
+import { test } from 'servewright';
 import { imageUnavailable } from '../../fixtures/stack/units/container-units.ts';
 import { unitImage } from '../../fixtures/stack/units/unit-image.ts';
-import { cancelInSequence } from '../../scenarios/cancellation.ts';
+import { cancelInSequence } from 'servewright/scenarios';
 
 test.use({ stackUnits: 'container', stackProfile: process.env.STACK_GPU ?? 'vllm', stackOptions: { workers: 1, readyTimeoutMs: 300_000 } });
 test.describe.configure({ timeout: 600_000 });

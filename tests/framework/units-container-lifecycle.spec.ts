@@ -2,7 +2,7 @@
 // reason elsewhere): SIGTERM escalates to SIGKILL after the grace, the log streams into the
 // LogCursor, and a run killed with its containers up leaves them to the next run's cleanup.
 
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { probeContainerRuntime, containerRuntimeClient } from '../../fixtures/services/container-runtime.ts';
 import { removeAbandonedContainers } from '../../fixtures/services/container-cleanup.ts';
 import { ContainerUnit } from '../../fixtures/stack/units/container-unit.ts';

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { REPO_ROOT } from '../../fixtures/state-dir.ts';
 import { LABEL_OWNER, LABEL_RUN_ID } from '../../fixtures/services/container-labels.ts';
 import { unitImageUnavailable } from '../../fixtures/stack/units/unit-image.ts';

@@ -4,7 +4,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { DeploymentFileError, killCommandFor, loadDeployment, parseDeployment, resolveFromDeployment } from '../../fixtures/external/deployment-file.ts';
 import { unmetByDeployment } from '../../fixtures/external/attach-deployment.ts';
 

@@ -2,7 +2,7 @@
 // stops answering its metrics URL; what the deployment does not describe ends the step
 // through `cannot`, with the file and the field that would have described it.
 
-import { test, expect, type Procs, type TestPorts } from '../../fixtures/index.ts';
+import { test, expect, type Procs, type TestPorts } from 'servewright';
 import { ExternalUnit, type ExternalUnitSpec } from '../../fixtures/external/external-unit.ts';
 import { LogCursor } from '../../fixtures/logs/log-cursor.ts';
 

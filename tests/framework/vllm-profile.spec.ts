@@ -1,8 +1,8 @@
 // The vllm profile's command line, readiness and log patterns, run on the stand-ins.
 
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { standInEnv } from './stand-ins/env.ts';
-import { cancelInSequence } from '../../scenarios/cancellation.ts';
+import { cancelInSequence } from 'servewright/scenarios';
 
 test.use({ stackProfile: 'vllm', stackEnv: standInEnv(), stackOptions: { workers: 1 } });
 

@@ -3,7 +3,7 @@
 // skip before anything starts on any other server.
 import { Readable } from 'node:stream';
 import { request } from 'undici';
-import { expect, seededTensor, test, type Tensor } from '../../fixtures/index.ts';
+import { expect, seededTensor, test, type Tensor } from 'servewright';
 import { clientSuite } from './suites/client-suite.ts';
 
 const E2E = { tag: ['@e2e', '@genie'] };

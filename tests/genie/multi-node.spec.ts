@@ -1,5 +1,5 @@
 // The seed's multi-node layout on loopback: two Genie servers on different ports.
-import { compareTensors, expect, readCapabilities, runLocally, seededTensor, test } from '../../fixtures/index.ts';
+import { compareTensors, expect, readCapabilities, runLocally, seededTensor, test } from 'servewright';
 
 test.use({ genieTestType: 'multi_node' });
 

@@ -4,7 +4,7 @@
 import { request } from 'undici';
 import {
   expect, hostInfo, launchConfigFromEnv, launchGenieServer, probeLatency, seededTensor, test, type GenieLaunchDeps,
-} from '../../fixtures/index.ts';
+} from 'servewright';
 import { stackBundlePath } from '../../fixtures/state-dir.ts';
 
 const TAGS = { tag: ['@e2e', '@genie'] };

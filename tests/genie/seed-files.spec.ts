@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import {
   analyzeOverhead, expect, HISTORY_FILE, measureOptionsFromEnv, parseSizes, recordSeedResults, test,
   type ComprehensiveReport, type GenieResultsDocument,
-} from '../../fixtures/index.ts';
+} from 'servewright';
 
 const TAGS = { tag: ['@e2e', '@genie'] };
 

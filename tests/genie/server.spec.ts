@@ -1,7 +1,7 @@
 // Server side of the Genie seed against the configured server, plus the mock's command line.
 import { execa } from 'execa';
 import { stackBundlePath } from '../../fixtures/state-dir.ts';
-import { expect, test } from '../../fixtures/index.ts';
+import { expect, test } from 'servewright';
 import { serverSuite } from './suites/server-suite.ts';
 
 const E2E = { tag: ['@e2e', '@genie'] };

@@ -1,7 +1,7 @@
 // The .npy wire format and reference op semantics, without a server.
 import {
   analyzeOverhead, applyOp, compareTensors, decodeNpy, encodeNpy, expect, makeTensor, parseGraph, runGraph, test, type OverheadSample,
-} from '../../fixtures/index.ts';
+} from 'servewright';
 
 const TAGS = { tag: ['@e2e', '@genie'] };
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import {
   decodeTorchSave, encodeTorchSave, expect, findTorchPython, float32FromTorch, readZip, test, TORCH_DTYPES, writeTorchZip,
   type TorchDType, type TorchTensor,
-} from '../../fixtures/index.ts';
+} from 'servewright';
 
 const TAGS = { tag: ['@e2e', '@genie'] };
 const SCRIPT = fileURLToPath(new URL('./helpers/torch_crosscheck.py', import.meta.url));

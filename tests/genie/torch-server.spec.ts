@@ -3,7 +3,7 @@
 // first Python that has torch. Skips, before starting anything, where there is none. @slow:
 // every test starts a Python + torch process (seconds each).
 import { fileURLToPath } from 'node:url';
-import { findTorchPython, launchConfigFromEnv, test, type GenieLaunchConfig } from '../../fixtures/index.ts';
+import { findTorchPython, launchConfigFromEnv, test, type GenieLaunchConfig } from 'servewright';
 import { clientSuite } from './suites/client-suite.ts';
 import { serverSuite } from './suites/server-suite.ts';
 

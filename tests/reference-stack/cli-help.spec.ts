@@ -3,7 +3,7 @@
 // the shown value gives the same options as parsing nothing).
 
 import { spawnSync } from 'node:child_process';
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { stackBundlePath } from '../../fixtures/state-dir.ts';
 import { FLAGS as FRONTEND_FLAGS, helpText as frontendHelp, parseConfig } from '../../stack/frontend/config.ts';
 import { FLAGS as GENIE_FLAGS, helpText as genieHelp, parseArgs as parseGenieArgs } from '../../stack/genie/config.ts';

@@ -2,7 +2,7 @@
 // real NATS from the services fixture, scripted fake workers on the worker subjects.
 
 import { connect, JSONCodec, type NatsConnection } from 'nats';
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import type { ControlMessage, GenerateChunk, GenerateRequest, WorkerRegistration } from '../../protocol/messages.ts';
 import { controlSubject, generateSubject } from '../../protocol/subjects.ts';
 import { HttpError } from '../../protocol/http/http-error.ts';

@@ -4,7 +4,7 @@
 // logs and metrics); the wire itself is read raw, as a client library would see it.
 
 import { spawnSync } from 'node:child_process';
-import { test, expect, type StartedStack, type WorkerOptions } from '../../fixtures/index.ts';
+import { test, expect, type StartedStack, type WorkerOptions } from 'servewright';
 import { stackBundlePath } from '../../fixtures/state-dir.ts';
 import { QUEUE_MS_HEADER, WORKER_ID_HEADER } from '../../protocol/headers.ts';
 import { post, readSse } from './openai-wire.ts';

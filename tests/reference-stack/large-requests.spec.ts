@@ -6,7 +6,7 @@
 
 import { Readable } from 'node:stream';
 import { request } from 'undici';
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { MAX_REQUEST_BODY_BYTES } from '../../protocol/openai/request.ts';
 import { tokenize } from '../../protocol/tokenizer.ts';
 import { post } from './openai-wire.ts';

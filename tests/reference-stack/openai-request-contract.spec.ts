@@ -6,7 +6,7 @@
 
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { CompletionCreateParamsNonStreaming } from 'openai/resources/completions';
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { post } from './openai-wire.ts';
 import { MODEL } from './worker-support.ts';
 

@@ -3,8 +3,8 @@
 // Killed on its decode worker (what the newest-Dynamo stand-in runs on). The default
 // (aborts) is covered by the disaggregated cancellation scenario.
 
-import { test, expect, lastRequestIdSince, loggedSince, ClientAbortError } from '../../fixtures/index.ts';
-import { LONG_PROMPT, requestBody, send } from '../../scenarios/requests.ts';
+import { test, expect, lastRequestIdSince, loggedSince, ClientAbortError } from 'servewright';
+import { LONG_PROMPT, requestBody, send } from 'servewright/scenarios';
 
 const FINISHED_PREFILL = /Finished Prefill Request ID: (\S+)/;
 

@@ -2,7 +2,7 @@
 // against the examples of the format's documentation,
 // prometheus/docs content/docs/instrumenting/exposition_formats.md@a3a0fda64783ec0dbef66edf5079a49c396b8647.
 
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { Metrics } from '../../protocol/prometheus-parse.ts';
 import { Counter, Gauge, Histogram, renderMetrics } from '../../protocol/prometheus.ts';
 

@@ -1,6 +1,6 @@
 // Routing modes through the public stack fixture: each spreads requests the way it claims.
 
-import { test, expect, type StartedStack } from '../../fixtures/index.ts';
+import { test, expect, type StartedStack } from 'servewright';
 
 const tags = { tag: ['@e2e', '@reference-stack'] };
 

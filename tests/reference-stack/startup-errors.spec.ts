@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { stackBundlePath } from '../../fixtures/state-dir.ts';
 
 const tags = { tag: ['@e2e', '@reference-stack'] };

@@ -4,7 +4,7 @@
 
 import { Etcd3 } from 'etcd3';
 import { connect, createInbox, type NatsConnection } from 'nats';
-import { test, expect, type Services } from '../../fixtures/index.ts';
+import { test, expect, type Services } from 'servewright';
 import type { GenerateChunk, GenerateRequest, KvEvent, WorkerRegistration } from '../../protocol/messages.ts';
 import { controlSubject, generateSubject, kvEventsSubject, workerKey } from '../../protocol/subjects.ts';
 import { tokenize } from '../../protocol/tokenizer.ts';

@@ -1,7 +1,7 @@
 // Unit-level checks of the mock worker's engine pieces: KV cache, batching and queue
 // limits, deterministic generation (including continuation after a migration), timing.
 
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { blockHashes } from '../../protocol/kv-blocks.ts';
 import { tokenize } from '../../protocol/tokenizer.ts';
 import { Engine, type EngineOptions } from '../../stack/worker/engine/engine.ts';

@@ -5,7 +5,7 @@
 import OpenAI from 'openai';
 import { spawnSync } from 'node:child_process';
 import { z } from 'zod';
-import { test, expect, Metrics } from '../../fixtures/index.ts';
+import { test, expect, Metrics } from 'servewright';
 import { stackBundlePath } from '../../fixtures/state-dir.ts';
 import { WORKER_ID_HEADER } from '../../protocol/headers.ts';
 import { post, readSse } from './openai-wire.ts';

@@ -1,7 +1,7 @@
 // Starting the mock worker alone as a real process, with whatever flags a worker spec
 // needs (the stack fixture always puts a frontend in front of its workers).
 
-import type { ManagedProcess, Procs } from '../../fixtures/index.ts';
+import type { ManagedProcess, Procs } from 'servewright';
 import { stackBundlePath } from '../../fixtures/state-dir.ts';
 
 export const MODEL = 'mock-model';

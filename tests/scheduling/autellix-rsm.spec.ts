@@ -3,7 +3,7 @@
 // checked against the frontend's process table, request ledger and counters. Quick
 // mode (@e2e) and full mode (@slow) are the seed's two runs; see support/rsm-mode.ts.
 
-import { expect, test, type StartedStack } from '../../fixtures/index.ts';
+import { expect, test, type StartedStack } from 'servewright';
 import type { SystemStatistics } from '../../reporters/markdown/attachments.ts';
 import { rsmModes, type RsmMode } from './support/rsm-mode.ts';
 import { debugScheduler, stopStack } from './support/saturation.ts';

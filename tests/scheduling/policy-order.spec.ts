@@ -2,7 +2,7 @@
 // dispatch order equal completion order, so the order responses come back in is the
 // order the policy chose.
 
-import { expect, phase, test, type StartedStack } from '../../fixtures/index.ts';
+import { expect, phase, test, type StartedStack } from 'servewright';
 import { attachScenarioMetrics, sampleOf } from './support/scenario-metrics.ts';
 import { withScheduling } from './support/scheduler-ledger.ts';
 import { ONE_SLOT, completionOrder, debugScheduler, holdWorker, stopStack, waitQueued } from './support/saturation.ts';

@@ -1,8 +1,7 @@
 // Load-balancer statistics on the frontend's /metrics: one counter of placements by
 // router mode and decision (locality hits among them), under both metric namings.
 
-import { expect, test } from '../../fixtures/index.ts';
-import { Metrics } from '../../fixtures/index.ts';
+import { expect, test, Metrics } from 'servewright';
 import { FrontendMetrics, METRICS_NAMINGS } from '../../stack/frontend/metrics.ts';
 
 const tags = { tag: ['@e2e', '@scheduling'] };

@@ -4,7 +4,7 @@
 // program with a call on a worker is never ended. Seen through /debug/scheduler and the
 // request ledger.
 
-import { expect, test, type StackOptions, type StartedStack } from '../../fixtures/index.ts';
+import { expect, test, type StackOptions, type StartedStack } from 'servewright';
 import { ledger } from './support/scheduler-ledger.ts';
 import { debugScheduler, holdWorker, type Blocker } from './support/saturation.ts';
 

@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
-import { expect, test } from '../../fixtures/index.ts';
+import { expect, test } from 'servewright';
 import { startScriptedServer } from '../../workloads/testing/scripted-server.ts';
 import type { WaResults } from '../../workloads/workload-aware/results.ts';
 import { ONE_SLOT } from './support/saturation.ts';

@@ -5,7 +5,7 @@
 // attached whether the budget holds or not.
 
 import { cpus } from 'node:os';
-import { expect, test } from '../../fixtures/index.ts';
+import { expect, test } from 'servewright';
 import { formatOverhead, measureFrontendOverhead } from '../../scripts/bench/frontend-overhead-measure.ts';
 
 /** Seed 001, "Performance Metrics": latency overhead < 5 ms p99. */

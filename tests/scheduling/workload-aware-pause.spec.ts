@@ -2,7 +2,7 @@
 // printed, until a key (here a pseudo-stdin) or the timeout.
 
 import { PassThrough } from 'node:stream';
-import { expect, test } from '../../fixtures/index.ts';
+import { expect, test } from 'servewright';
 import { parsePauseDuration, pause, pauseIfAsked } from '../../fixtures/workload/pause-on-exit.ts';
 
 const tags = { tag: ['@e2e', '@scheduling'] };

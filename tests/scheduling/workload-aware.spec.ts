@@ -3,7 +3,7 @@
 // [WA-ROUTING] log points of every request. Each scenario attaches results.json (each
 // request's send and completion time) and, with E2E_PAUSE_ON_EXIT, keeps its stack up.
 
-import { expect, test, type StartedStack } from '../../fixtures/index.ts';
+import { expect, test, type StartedStack } from 'servewright';
 import { pauseIfAsked } from '../../fixtures/workload/pause-on-exit.ts';
 import { nowMs } from '../../workloads/send/clock.ts';
 import { describeStrategy } from '../../workloads/workload-aware/client.ts';

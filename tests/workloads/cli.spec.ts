@@ -2,7 +2,7 @@ import { existsSync, symlinkSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { CHROMIUM_PATH } from '../../workloads/output/png.ts';
 import { startScriptedServer } from '../../workloads/testing/scripted-server.ts';
 

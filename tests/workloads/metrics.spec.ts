@@ -1,4 +1,4 @@
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { requestMetrics } from '../../workloads/metrics/definitions.ts';
 import { distribution } from '../../workloads/metrics/histogram.ts';
 import { summarize, type RunInfo } from '../../workloads/metrics/summary.ts';

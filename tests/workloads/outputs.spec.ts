@@ -1,4 +1,4 @@
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { measure } from '../../workloads/metrics/summary.ts';
 import { chartSpecs } from '../../workloads/output/charts.ts';
 import { toCsv } from '../../workloads/output/csv-writer.ts';

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { arrivalOffsets } from '../../workloads/arrival/processes.ts';
 import { replay } from '../../workloads/replay.ts';
 import { loadTrace } from '../../workloads/trace/load.ts';

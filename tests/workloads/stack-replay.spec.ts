@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { expect } from '../../fixtures/index.ts';
-import { test } from '../../fixtures/index.ts';
+import { expect, test } from 'servewright';
 import { toCsv } from '../../workloads/output/csv-writer.ts';
 
 const HEADER = ['request_id', 'arrival_offset_ms', 'mode', 'priority', 'model', 'body_json', 'workload_id', 'criticality'];

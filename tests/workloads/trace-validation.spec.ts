@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { test, expect } from '../../fixtures/index.ts';
+import { test, expect } from 'servewright';
 import { loadTrace, TraceError, type LoadTraceOptions } from '../../workloads/trace/load.ts';
 import { bodyOf, promptText } from '../../workloads/trace/synthetic-prompt.ts';
 import type { TraceIssue } from '../../workloads/trace/types.ts';

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { Procs, Services, TestPorts } from '../../../fixtures/index.ts';
+import type { Procs, Services, TestPorts } from 'servewright';
 import { referenceProfile } from '../../../fixtures/stack/profiles/reference.ts';
 import { newestProfile } from '../../../fixtures/stack/profiles/index.ts';
 import { requestedWorkers, type StackOptions } from '../../../fixtures/stack/started-stack.ts';

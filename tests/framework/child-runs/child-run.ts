@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { ManagedProcess } from '../../../fixtures/index.ts';
+import type { ManagedProcess } from 'servewright';
 import { test, type InlineTest } from '../helpers/inline-test.ts';
 
 const CHILD_RUNS_DIR = fileURLToPath(new URL('.', import.meta.url));

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from '../../../fixtures/index.ts';
+import { test } from 'servewright';
 import { registerTempDir } from '../../../fixtures/process/pid-registry.ts';
 
 test('starts a process tree, makes a temp dir and waits to be killed', async ({ procs }) => {

@@ -1,3 +1,3 @@
-import { test } from '../../../fixtures/index.ts';
+import { test } from 'servewright';
 
 test('does nothing: only its global setup matters', () => undefined);

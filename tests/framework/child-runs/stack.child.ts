@@ -1,5 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { test } from '../../../fixtures/index.ts';
+import { test } from 'servewright';
 
 // The chaos self-test crashes this worker, at whatever point it has reached, by creating this
 // file. The runner loads this file too, to list the tests: only a worker has TEST_WORKER_INDEX.

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { test as base, type ManagedProcess } from '../../../fixtures/index.ts';
+import { test as base, type ManagedProcess } from 'servewright';
 import { REPO_ROOT } from '../../../fixtures/state-dir.ts';
 import type { RunRecord } from '../../../reporters/markdown/model.ts';
 
@@ -259,4 +259,4 @@ export const test = base.extend<{ inline: InlineTest }>({
   },
 });
 
-export { expect } from '../../../fixtures/index.ts';
+export { expect } from 'servewright';

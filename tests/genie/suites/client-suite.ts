@@ -4,7 +4,7 @@
 import {
   compareTensors, decodeTorchSave, encodeNpy, encodeTorchSave, expect, makeTensor, measureOverhead, probeLatency, readCapabilities,
   runLocally, seededTensor, test, type OpGraph, type RawReply, type Tensor,
-} from '../../../fixtures/index.ts';
+} from 'servewright';
 
 const bits = (t: Tensor): number[] => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
 

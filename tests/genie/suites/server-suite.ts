@@ -3,7 +3,7 @@
 import {
   checkEnvironment, compareTensors, expect, hostInfo, makeTensor, ManagedProcess, readCapabilities, runLocally, seededTensor, test,
   type FormFields, type RawReply, type Tensor,
-} from '../../../fixtures/index.ts';
+} from 'servewright';
 
 
 /** Inputs in the domain of every op (log and sqrt need positive values). */

@@ -3,7 +3,7 @@
 // aborting the blocker frees the slot, and from then on dispatch order = completion
 // order. Queue state is read from /debug/scheduler, never guessed from timing.
 
-import { expect, type OpenAIClient, type StartedStack } from '../../../fixtures/index.ts';
+import { expect, type OpenAIClient, type StartedStack } from 'servewright';
 
 /**
  * One worker, one sequence at a time, at real mock timings (10 ms per token): the

@@ -3,7 +3,7 @@
 // reporters can aggregate scheduling scenarios.
 
 import type { TestInfo } from '@playwright/test';
-import type { CompletionResponse } from '../../../fixtures/index.ts';
+import type { CompletionResponse } from 'servewright';
 import { attachJson } from '../../../protocol/attachments/json-attachment.ts';
 import { SCENARIO_METRICS, type RequestLine, type ScenarioMetrics, type SystemStatistics } from '../../../protocol/attachments/scenario-metrics.ts';
 import { requestReport, requestReportName } from './request-report.ts';

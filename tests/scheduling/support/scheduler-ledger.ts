@@ -2,7 +2,7 @@
 // for it (/debug/scheduler `requests`): priority, waiting and service time and thread
 // come from the frontend, never from client-side guesses.
 
-import { expect, type StartedStack } from '../../../fixtures/index.ts';
+import { expect, type StartedStack } from 'servewright';
 import type { RequestRecord } from '../../../stack/frontend/scheduler/request-ledger.ts';
 import { debugScheduler } from './saturation.ts';
 import type { RequestSample } from './scenario-metrics.ts';

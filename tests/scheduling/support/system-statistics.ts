@@ -2,7 +2,7 @@
 // and engine counters, read from the frontend's /metrics and /debug/scheduler and each
 // engine's /metrics. A counter that is not exposed is an error, never a zero.
 
-import type { Metrics, StartedStack } from '../../../fixtures/index.ts';
+import type { Metrics, StartedStack } from 'servewright';
 import type { SystemStatistics } from '../../../reporters/markdown/attachments.ts';
 import type { RequestRecord } from '../../../stack/frontend/scheduler/request-ledger.ts';
 import { debugScheduler } from './saturation.ts';

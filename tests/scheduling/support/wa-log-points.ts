@@ -1,7 +1,7 @@
 // The [WA-ROUTING] log points of each request, read from the frontend log since a mark,
 // in the order they were logged.
 
-import type { LogCursor } from '../../../fixtures/index.ts';
+import type { LogCursor } from 'servewright';
 
 const WA_LINE = /\[WA-ROUTING\] ([A-Za-z -]+?) request_id=(\S+)/;
 
