@@ -11,7 +11,7 @@
 //   npm run bench:loadgen -- [--scale 1] [--threads 2] [--streams 10000] [--json out.json]
 //   (--scale 0.2 for a quick look; figures on a shared 2-core machine are noisy)
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -136,4 +136,5 @@ async function main(): Promise<void> {
   if (values.json) writeFileSync(values.json, `${JSON.stringify({ scale, threads, streams, phases }, null, 2)}\n`);
 }
 
-await main();
+// The servers' logs are scratch: the figures are printed (and written with --json).
+await main().finally(() => rmSync(logDir, { recursive: true, force: true }));
