@@ -70,7 +70,10 @@ interface Phase {
 
 async function phase(name: string, url: string, trace: Trace, loop: Loop, arrival: ArrivalProcess, phaseThreads: number, maxDurationS = 120): Promise<Phase> {
   const started = performance.now();
-  const { summary, senderCpuMs } = await replay({ trace, apiBase: url, loop, arrival, threads: phaseThreads, maxDurationMs: maxDurationS * 1000, connections: Math.max(1024, streams + 100) });
+  // Connections are per sender thread: enough for every held stream across the threads, and
+  // no more, or a backed-up open loop opens sockets until it runs out of descriptors (EMFILE).
+  const connections = Math.max(1024, Math.ceil(streams / phaseThreads) + 100);
+  const { summary, senderCpuMs } = await replay({ trace, apiBase: url, loop, arrival, threads: phaseThreads, maxDurationMs: maxDurationS * 1000, connections });
   const seconds = (performance.now() - started) / 1000;
   const d = summary.schedule.delayMs;
   const result: Phase = {
