@@ -127,10 +127,12 @@ test.describe('servewright as a package', { tag: ['@slow', '@framework'] }, () =
     const scaffold = await execa('npx', ['--no', 'servewright', 'init'], { cwd: dir, env, extendEnv: false, reject: false, all: true });
     expect(scaffold.exitCode, scaffold.all).toBe(0);
     expect(existsSync(join(dir, 'e2e/migration.spec.ts'))).toBe(true);
+    // The team's config replaces the scaffolded one: it also names the Markdown reporter by module.
     for (const file of ['playwright.config.ts', 'profiles/my-engine.ts', 'bin/my-engine-worker.sh', 'traces/hello.csv']) cpSync(join(CONSUMER, file), join(dir, file));
     cpSync(join(CONSUMER, 'tests/migration.consumer.ts'), join(dir, 'tests/migration.spec.ts'));
     chmodSync(join(dir, 'bin/my-engine-worker.sh'), 0o755);
 
+    // The project's own installed Playwright runs it (not this checkout's CLI, which inline.playwright uses); the harness reads the results.
     const child = await execa('npx', ['--no', 'playwright', 'test'], { cwd: dir, env, extendEnv: false, reject: false, all: true, timeout: 300_000 });
     const run = inline.read(dir, { exitCode: child.exitCode ?? -1, output: child.all ?? '' });
 

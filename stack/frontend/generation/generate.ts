@@ -178,14 +178,15 @@ const NEVER = new AbortController().signal;
 
 /**
  * The signal one worker attempt stops on. A prefill that must complete ignores the client;
- * the decode attempt after it starts even though the client is gone, and is Killed as soon
- * as its worker has the request.
+ * the decode attempt after it starts even though the client is gone, and its Kill follows
+ * the request on the same connection.
  */
 function attemptSignal(deps: GenerationDeps, placement: Placement, signal: AbortSignal): AbortSignal {
   if (deps.prefillCancel !== 'completes') return signal;
   if (placement.phase === 'prefill') return NEVER;
   if (placement.phase === 'decode' && signal.aborted) {
     const kill = new AbortController();
+    // After streamFromWorker has published the request: one NATS connection delivers the Kill after it.
     setImmediate(() => kill.abort());
     return kill.signal;
   }
